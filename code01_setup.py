@@ -1,0 +1,69 @@
+"""Lesson 1: the setup.
+
+Target:
+    Get the whole pipeline working: data, transforms, loaders, the train and
+    test loops, results and plots. The network is deliberately a big, plain
+    stack of 3x3 convolutions (no BatchNorm, no Dropout), so that every later
+    lesson has something to improve on.
+
+Results:
+    (filled in by `python -m tools.headers` from results/code01_setup/metrics.json)
+
+Analysis:
+    (written after the recorded run)
+"""
+import sys
+
+import torch.nn as nn
+import torch.nn.functional as F
+from torchvision import transforms
+
+from common import run_lesson
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)  # 28 -> 28, RF 3
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)  # 28 -> 28, RF 5
+        self.pool1 = nn.MaxPool2d(2, 2)  # 28 -> 14, RF 6
+        self.conv3 = nn.Conv2d(64, 128, 3, padding=1)  # 14 -> 14, RF 10
+        self.conv4 = nn.Conv2d(128, 256, 3, padding=1)  # 14 -> 14, RF 14
+        self.pool2 = nn.MaxPool2d(2, 2)  # 14 -> 7, RF 16
+        self.conv5 = nn.Conv2d(256, 512, 3)  # 7 -> 5, RF 24
+        self.conv6 = nn.Conv2d(512, 1024, 3)  # 5 -> 3, RF 32
+        self.conv7 = nn.Conv2d(1024, 10, 3)  # 3 -> 1, RF 40
+
+    def forward(self, x):
+        x = self.pool1(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = self.pool2(F.relu(self.conv4(F.relu(self.conv3(x)))))
+        x = F.relu(self.conv6(F.relu(self.conv5(x))))
+        x = self.conv7(x)
+        return F.log_softmax(x.view(-1, 10), dim=1)
+
+
+EPOCHS = 15
+BATCH_SIZE = 128
+LR = 0.01
+MOMENTUM = 0.9
+LR_SCHEDULE = None  # a constant learning rate
+TRAIN_TRANSFORMS = transforms.Compose([
+    transforms.ToTensor(),
+    transforms.Normalize((0.1307,), (0.3081,)),  # MNIST's mean and standard deviation
+])
+TEST_TRANSFORMS = transforms.Compose([
+    transforms.ToTensor(),
+    transforms.Normalize((0.1307,), (0.3081,)),
+])
+
+
+def main(argv=None):
+    return run_lesson(
+        Net, __file__, epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LR, momentum=MOMENTUM, lr_schedule=LR_SCHEDULE,
+        train_transforms=TRAIN_TRANSFORMS, test_transforms=TEST_TRANSFORMS, description=__doc__.splitlines()[0],
+        argv=argv,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

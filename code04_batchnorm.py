@@ -1,0 +1,81 @@
+"""Lesson 4: BatchNorm.
+
+Target:
+    Add BatchNorm after every convolution but the last, so that each layer
+    sees inputs of a steady scale while the layers before it change.
+
+Results:
+    (filled in by `python -m tools.headers` from results/code04_batchnorm/metrics.json)
+
+Analysis:
+    (written after the recorded run)
+"""
+import sys
+
+import torch.nn as nn
+import torch.nn.functional as F
+from torchvision import transforms
+
+from common import run_lesson
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(
+            # convolution block 1
+            nn.Conv2d(1, 8, 3, bias=False),  # 28 -> 26, RF 3
+            nn.BatchNorm2d(8),
+            nn.ReLU(),
+            nn.Conv2d(8, 14, 3, bias=False),  # 26 -> 24, RF 5
+            nn.BatchNorm2d(14),
+            nn.ReLU(),
+            nn.Conv2d(14, 14, 3, bias=False),  # 24 -> 22, RF 7
+            nn.BatchNorm2d(14),
+            nn.ReLU(),
+            # transition block: halve the size, then squeeze the channels
+            nn.MaxPool2d(2, 2),  # 22 -> 11, RF 8
+            nn.Conv2d(14, 8, 1, bias=False),  # 11 -> 11, RF 8
+            nn.BatchNorm2d(8),
+            nn.ReLU(),
+            # convolution block 2
+            nn.Conv2d(8, 14, 3, bias=False),  # 11 -> 9, RF 12
+            nn.BatchNorm2d(14),
+            nn.ReLU(),
+            nn.Conv2d(14, 14, 3, bias=False),  # 9 -> 7, RF 16
+            nn.BatchNorm2d(14),
+            nn.ReLU(),
+            # output block: one big kernel over the whole 7x7 map, no ReLU on the scores
+            nn.Conv2d(14, 10, 7, bias=False),  # 7 -> 1, RF 28
+        )
+
+    def forward(self, x):
+        x = self.layers(x)
+        return F.log_softmax(x.view(-1, 10), dim=1)
+
+
+EPOCHS = 15
+BATCH_SIZE = 128
+LR = 0.01
+MOMENTUM = 0.9
+LR_SCHEDULE = None  # a constant learning rate
+TRAIN_TRANSFORMS = transforms.Compose([
+    transforms.ToTensor(),
+    transforms.Normalize((0.1307,), (0.3081,)),  # MNIST's mean and standard deviation
+])
+TEST_TRANSFORMS = transforms.Compose([
+    transforms.ToTensor(),
+    transforms.Normalize((0.1307,), (0.3081,)),
+])
+
+
+def main(argv=None):
+    return run_lesson(
+        Net, __file__, epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LR, momentum=MOMENTUM, lr_schedule=LR_SCHEDULE,
+        train_transforms=TRAIN_TRANSFORMS, test_transforms=TEST_TRANSFORMS, description=__doc__.splitlines()[0],
+        argv=argv,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

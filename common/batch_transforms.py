@@ -1,0 +1,113 @@
+"""Apply a lesson's torchvision transforms to whole batches of tensors.
+
+Lessons declare their data pipeline as an ordinary ``transforms.Compose``, so
+a learner can copy it into any torchvision project. Running it image by image
+through PIL is the slow part of the usual MNIST code, so here we read the
+same pipeline and run each step on a batch already on the device, keeping
+each random step's distribution: every image draws its own rotation angle,
+uniform over the same range, with the same nearest-neighbour sampling and fill.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+from torchvision import transforms as T
+from torchvision.transforms import InterpolationMode
+
+
+class UnsupportedTransform(TypeError):
+    pass
+
+
+def _to_tensor(x, generator):
+    # Pixels arrive as floats holding 0..255 (see BatchPipeline.prepare).
+    return x / 255.0
+
+
+def _normalize(step):
+    def apply(x, generator):
+        mean = torch.as_tensor(step.mean, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+        std = torch.as_tensor(step.std, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+        return (x - mean) / std
+
+    return apply
+
+
+def rotate_batch(x, degrees, fill=0.0):
+    """Rotate image i of ``x`` counter-clockwise by degrees[i] about its centre.
+
+    Matches torchvision's ``F.rotate(..., InterpolationMode.NEAREST)`` pixel for pixel.
+    """
+    rad = degrees.to(x.dtype) * (math.pi / 180.0)
+    cos, sin, zero = rad.cos(), rad.sin(), torch.zeros_like(rad)
+    theta = torch.stack([torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    if fill == 0:
+        return F.grid_sample(x, grid, mode="nearest", padding_mode="zeros", align_corners=False)
+    # grid_sample pads with zeros: shift so that the fill value becomes zero.
+    return F.grid_sample(x - fill, grid, mode="nearest", padding_mode="zeros", align_corners=False) + fill
+
+
+def _random_rotation(step):
+    if step.interpolation != InterpolationMode.NEAREST or step.expand or step.center is not None:
+        raise UnsupportedTransform("RandomRotation: only nearest interpolation, expand=False and the default centre")
+    fill = step.fill if step.fill is not None else 0.0
+    if isinstance(fill, (list, tuple)):
+        if len(set(fill)) != 1:
+            raise UnsupportedTransform("RandomRotation: one fill value for all channels")
+        fill = fill[0]
+    low, high = float(step.degrees[0]), float(step.degrees[1])
+
+    def apply(x, generator):
+        angles = torch.empty(x.shape[0], device=x.device).uniform_(low, high, generator=generator)
+        return rotate_batch(x, angles, float(fill))
+
+    apply.random = True
+    return apply
+
+
+def compile_transforms(pipeline):
+    """Turn a ``transforms.Compose`` into a list of batch functions f(x, generator)."""
+    steps = pipeline.transforms if isinstance(pipeline, T.Compose) else [pipeline]
+    compiled = []
+    for step in steps:
+        if isinstance(step, T.ToTensor):
+            compiled.append(_to_tensor)
+        elif isinstance(step, T.Normalize):
+            compiled.append(_normalize(step))
+        elif isinstance(step, T.RandomRotation):
+            compiled.append(_random_rotation(step))
+        else:
+            raise UnsupportedTransform(
+                f"{type(step).__name__} has no batched version in common/batch_transforms.py; "
+                "supported: ToTensor, Normalize, RandomRotation"
+            )
+    if compiled.count(_to_tensor) != 1:
+        raise UnsupportedTransform("the pipeline needs exactly one ToTensor() (it turns 0..255 pixels into 0..1)")
+    return compiled
+
+
+class BatchPipeline:
+    """A compiled pipeline split in two: the deterministic prefix is applied
+    once to the whole dataset (``prepare``), the rest to every batch (``__call__``)."""
+
+    def __init__(self, pipeline):
+        steps = compile_transforms(pipeline)
+        first_random = next((i for i, f in enumerate(steps) if getattr(f, "random", False)), len(steps))
+        self.fixed, self.per_batch = steps[:first_random], steps[first_random:]
+
+    @property
+    def is_random(self):
+        return bool(self.per_batch)
+
+    def prepare(self, images):
+        """uint8 images -> floats, through every step before the first random one."""
+        images = images.float()  # 0..255, exact: what a PIL image holds
+        for f in self.fixed:
+            images = f(images, None)
+        return images
+
+    def __call__(self, batch, generator):
+        for f in self.per_batch:
+            batch = f(batch, generator)
+        return batch

@@ -1,0 +1,48 @@
+"""Device choice and seeding."""
+import random
+
+import torch
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _mps_available():
+    return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+
+
+def device_problem(name):
+    """None if ``name`` can be used here, else a one-line reason."""
+    if name == "cuda" and not torch.cuda.is_available():
+        return "--device cuda: no CUDA GPU is available on this machine (use --device auto or cpu)"
+    if name == "mps" and not _mps_available():
+        return "--device mps: Apple's MPS backend is not available on this machine (use --device auto or cpu)"
+    return None
+
+
+def pick_device(name="auto"):
+    """auto means CUDA, then Apple's MPS, then the CPU."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        return torch.device("mps" if _mps_available() else "cpu")
+    problem = device_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return torch.device(name)
+
+
+def describe(device):
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return "Apple MPS"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+def seed_everything(seed, device):
+    """Seed every generator a run touches; return the one for shuffling and augmentation."""
+    random.seed(seed)
+    torch.manual_seed(seed)  # also seeds CUDA and MPS: weights' init and Dropout masks
+    generator = torch.Generator(device=device)
+    generator.manual_seed(seed)
+    return generator

@@ -7,7 +7,7 @@ Target:
     lesson has something to improve on.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code01_setup/metrics.json)
+    Not recorded yet: run `python code01_setup.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -44,7 +44,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

@@ -7,7 +7,7 @@ Target:
     block. Far fewer channels than lesson 1, and the same training settings.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code02_skeleton/metrics.json)
+    Not recorded yet: run `python code02_skeleton.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -52,7 +52,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

@@ -5,7 +5,7 @@ Target:
     How much accuracy survives with a small fraction of the parameters?
 
 Results:
-    (filled in by `python -m tools.headers` from results/code03_lighter/metrics.json)
+    Not recorded yet: run `python code03_lighter.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -50,7 +50,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

@@ -5,7 +5,7 @@ Target:
     sees inputs of a steady scale while the layers before it change.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code04_batchnorm/metrics.json)
+    Not recorded yet: run `python code04_batchnorm.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -56,7 +56,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

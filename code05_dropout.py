@@ -6,7 +6,7 @@ Target:
     and test accuracy should close.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code05_dropout/metrics.json)
+    Not recorded yet: run `python code05_dropout.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -65,7 +65,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

@@ -6,7 +6,7 @@ Target:
     smaller and each of its values sees more of the digit. Still under 8,000.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code07_capacity/metrics.json)
+    Not recorded yet: run `python code07_capacity.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -70,7 +70,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

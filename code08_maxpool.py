@@ -7,7 +7,7 @@ Target:
     where it sees more of the digit. Same parameters, same layers.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code08_maxpool/metrics.json)
+    Not recorded yet: run `python code08_maxpool.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -71,7 +71,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

@@ -6,7 +6,7 @@ Target:
     network as lesson 8; only the training data changes.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code09_augment/metrics.json)
+    Not recorded yet: run `python code09_augment.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -70,7 +70,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([

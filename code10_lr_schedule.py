@@ -8,7 +8,7 @@ Target:
     epochs 11 to 15.
 
 Results:
-    (filled in by `python -m tools.headers` from results/code10_lr_schedule/metrics.json)
+    Not recorded yet: run `python code10_lr_schedule.py`, then `python -m tools.headers`.
 
 Analysis:
     (written after the recorded run)
@@ -72,7 +72,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.01
+LR = 0.05
 MOMENTUM = 0.9
 LR_SCHEDULE = dict(step_size=6, gamma=0.1)  # StepLR: lr x 0.1 after epochs 6 and 12
 TRAIN_TRANSFORMS = transforms.Compose([

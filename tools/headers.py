@@ -1,0 +1,68 @@
+"""Fill each lesson script's `Results:` section from its recorded metrics.json.
+
+    python -m tools.headers           # rewrite the headers
+    python -m tools.headers --check   # exit 1 if any header disagrees with its results
+"""
+import argparse
+import json
+import re
+import sys
+
+from .lessons import ROOT, metrics_path, scripts
+from .summarise import epoch_summary
+
+SECTION = re.compile(r"(\nResults:\n)(.*?)(\n\nAnalysis:)", re.S)
+
+
+def render(script):
+    """The Results section's lines for one script, from its metrics.json."""
+    path = metrics_path(script)
+    if not path.exists():
+        return [f"    Not recorded yet: run `python {script.name}`, then `python -m tools.headers`."]
+    m = json.loads(path.read_text())
+    s = epoch_summary(m)
+    lines = [
+        f"    Parameters: {s['parameters']:,}; receptive field of the output: {s['receptive_field']} pixels",
+        f"    Best train accuracy: {s['best_train_acc']:.2f}% (epoch {s['best_train_epoch']})",
+        f"    Best test accuracy:  {s['best_test_acc']:.2f}% (epoch {s['best_test_epoch']})",
+        f"    Last epoch ({s['epochs']}): train {s['last_train_acc']:.2f}%, test {s['last_test_acc']:.2f}%"
+        f" (gap {s['last_gap']:+.2f} points)",
+        f"    Test accuracy, last five epochs: {', '.join(f'{a:.2f}' for a in s['last5_test_acc'])}",
+        f"    End goal (<= 8,000 parameters, >= 99.40% in each of epochs 11-15): {'met' if s['goal_met'] else 'not met'}",
+        f"    {s['seconds_per_epoch']:.1f} s per epoch on {s['device_name']}, seed {s['seed']}"
+        f" (results/{script.stem}/metrics.json)",
+    ]
+    return lines
+
+
+def rewrite(text, lines):
+    if not SECTION.search(text):
+        raise ValueError("no 'Results:' section followed by 'Analysis:' in the header")
+    return SECTION.sub(lambda m: m.group(1) + "\n".join(lines) + m.group(3), text, count=1)
+
+
+def stale():
+    """Scripts whose header is not what their results say."""
+    return [p for p in scripts() if rewrite(p.read_text(), render(p)) != p.read_text()]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only check; exit 1 if a header is out of date")
+    args = parser.parse_args(argv)
+    if args.check:
+        bad = stale()
+        for p in bad:
+            print(f"{p.name}: Results header is out of date; run `python -m tools.headers`")
+        return 1 if bad else 0
+    for p in scripts():
+        text = p.read_text()
+        new = rewrite(text, render(p))
+        if new != text:
+            p.write_text(new)
+            print(f"updated {p.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

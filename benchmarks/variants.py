@@ -1,0 +1,103 @@
+"""Things one might try to make a training step faster, each measured.
+
+    python -m benchmarks.variants --json results/benchmark/variants.json
+
+For the final lesson's network on this repository's own path: training
+images per second as the lessons run it, then with channels-last memory
+format, with torch.compile, with Dropout's masks removed (to show their cost,
+not as an option), and at other batch sizes. Median of several repetitions
+after warm-up; the same seed everywhere.
+"""
+import argparse
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+from common.batch_transforms import BatchPipeline
+from common.data import ensure_mnist, load_split
+from common.loader import TensorBatches
+from common.results import write_json
+from tools.lessons import load_module, resolve
+
+from .profile_step import without_dropout
+
+
+def images_per_second(model, lesson, batch_size, steps, warmup, repeats, seed, channels_last=False):
+    images, labels = load_split("data", train=True)
+    gen = torch.Generator().manual_seed(seed)
+    tb = TensorBatches(images, labels, batch_size, BatchPipeline(lesson.TRAIN_TRANSFORMS), True, gen)
+    opt = torch.optim.SGD(model.parameters(), lr=lesson.LR, momentum=lesson.MOMENTUM)
+    model.train()
+    rates = []
+
+    def batches():
+        while True:
+            yield from tb
+
+    source = batches()
+    for r in range(repeats):
+        for i in range(warmup + steps):
+            if i == warmup:
+                start = time.perf_counter()
+            data, target = next(source)
+            if channels_last:
+                data = data.contiguous(memory_format=torch.channels_last)
+            opt.zero_grad(set_to_none=True)
+            F.nll_loss(model(data), target).backward()
+            opt.step()
+        rates.append(steps * batch_size / (time.perf_counter() - start))
+    return {"median": statistics.median(rates), "min": min(rates), "max": max(rates)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lesson", default="10")
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-compile", action="store_true", help="skip torch.compile (slow to build)")
+    parser.add_argument("--json")
+    args = parser.parse_args(argv)
+    script = resolve(args.lesson)
+    lesson = load_module(script)
+    ensure_mnist("data", log=lambda *_: None)
+
+    def fresh():
+        torch.manual_seed(args.seed)
+        return lesson.Net()
+
+    common = dict(steps=args.steps, warmup=args.warmup, repeats=args.repeats, seed=args.seed)
+    bs = lesson.BATCH_SIZE
+    rows = [("as the lessons run it", images_per_second(fresh(), lesson, bs, **common))]
+    rows.append(("channels-last memory format",
+                 images_per_second(fresh().to(memory_format=torch.channels_last), lesson, bs, channels_last=True,
+                                   **common)))
+    if not args.no_compile:
+        try:
+            compiled = torch.compile(fresh())
+            rows.append(("torch.compile (inductor)", images_per_second(compiled, lesson, bs, **common)))
+        except Exception as err:  # no compiler on this machine, an unsupported backend: report, don't fail
+            rows.append((f"torch.compile failed: {type(err).__name__}", None))
+    rows.append(("without Dropout (its cost, not an option)",
+                 images_per_second(without_dropout(fresh()), lesson, bs, **common)))
+    for other in (64, 256, 512):
+        rows.append((f"batch size {other} instead of {bs}", images_per_second(fresh(), lesson, other, **common)))
+
+    base = rows[0][1]["median"]
+    print(f"{script.name}, CPU with {torch.get_num_threads()} threads, training images per second "
+          f"(median of {args.repeats} x {args.steps} steps):")
+    for name, r in rows:
+        print(f"  {name:<45}" + (f"{r['median']:9.0f}   x{r['median'] / base:4.2f}" if r else "   -"))
+    if args.json:
+        write_json(args.json, {"script": script.stem, "threads": torch.get_num_threads(), "torch": torch.__version__,
+                               "steps": args.steps, "repeats": args.repeats,
+                               "rows": [{"variant": n, "images_per_second": r} for n, r in rows]})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

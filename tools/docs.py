@@ -1,0 +1,309 @@
+"""Regenerate every number, table, diff and figure in docs/ and README.md.
+
+    python -m tools.docs           # rewrite the generated blocks (and the figures they show)
+    python -m tools.docs --check   # exit 1 if anything is out of date or a link is broken
+
+Pages are written by hand around blocks marked
+`<!-- generated:NAME -->` ... `<!-- /generated:NAME -->`; only the blocks are
+rewritten, from results/ and the scripts themselves. Nothing in a block is
+typed by hand.
+"""
+import argparse
+import difflib
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from . import headers
+from .lessons import RESULTS, ROOT, load_module, metrics_path, scripts
+from .markers import replace_block
+from .summarise import epoch_summary
+
+DOCS = ROOT / "docs"
+IMG = DOCS / "img"
+FIGURES = ("curves.png", "misclassified.png")
+
+
+# ----------------------------------------------------------------- lessons
+
+def lesson_info(script):
+    """Number, title, page names and header sections of a lesson script."""
+    module = load_module(script)
+    doc = module.__doc__
+    number = int(script.stem[4:6])
+    title = re.match(r"Lesson \d+: (.*)\.", doc.splitlines()[0]).group(1)
+    section = lambda name: re.search(rf"\n{name}:\n(.*?)(?:\n\n[A-Z][a-z]+:|\Z)", doc, re.S).group(1)  # noqa: E731
+    dedent = lambda text: "\n".join(line[4:] if line.startswith("    ") else line for line in text.splitlines())  # noqa: E731
+    page = f"{script.stem[4:]}.md"  # code04_batchnorm.py -> 04_batchnorm.md
+    return {
+        "script": script, "number": number, "title": title, "module": module, "page": page,
+        "quiz": f"quiz/{page}", "target": dedent(section("Target")).strip(),
+        "analysis": dedent(section("Analysis")).strip(),
+    }
+
+
+def all_lessons():
+    return [lesson_info(s) for s in scripts()]
+
+
+def summary_of(script):
+    path = metrics_path(script)
+    return epoch_summary(json.loads(path.read_text())) if path.exists() else None
+
+
+def pct(value):
+    return f"{value:.2f}%"
+
+
+def not_recorded(info):
+    return (f"*Not recorded yet.* Run `python {info['script'].name}`, then `python -m tools.docs` "
+            f"to fill this in from `results/{info['script'].stem}/metrics.json`.")
+
+
+# ----------------------------------------------------------------- blocks
+
+def results_block(info):
+    s = summary_of(info["script"])
+    if s is None:
+        return not_recorded(info)
+    rows = [
+        ("Parameters", f"{s['parameters']:,}"),
+        ("Receptive field of the output", f"{s['receptive_field']} pixels"),
+        ("Multiply-accumulates per image", f"{s['macs_per_image']:,}"),
+        ("Best train accuracy", f"{pct(s['best_train_acc'])} (epoch {s['best_train_epoch']})"),
+        ("Best test accuracy", f"{pct(s['best_test_acc'])} (epoch {s['best_test_epoch']})"),
+        (f"Last epoch ({s['epochs']})", f"train {pct(s['last_train_acc'])}, test {pct(s['last_test_acc'])}, "
+                                        f"gap {s['last_gap']:+.2f} points"),
+        ("Test accuracy, last five epochs", ", ".join(f"{a:.2f}" for a in s["last5_test_acc"])),
+        ("End goal (≤ 8,000 parameters, ≥ 99.40% in each of epochs 11–15)", "met" if s["goal_met"] else "not met"),
+        ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
+        ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
+    ]
+    table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    return table + f"\n\nRecorded in [`results/{info['script'].stem}/metrics.json`](../results/{info['script'].stem}/metrics.json)."
+
+
+def diff_block(info, previous):
+    if previous is None:
+        source = info["script"].read_text()
+        net = source[source.index("class Net"):source.index("\n\n\nEPOCHS")]
+        return "The starting point has no predecessor; this is its network:\n\n```python\n" + net + "\n```"
+    old = previous["script"].read_text().splitlines()
+    new = info["script"].read_text().splitlines()
+    # The headers always differ; the lesson is in the code below them.
+    skip = lambda lines: lines[next(i for i, l in enumerate(lines) if l.startswith("import ")):]  # noqa: E731
+    diff = difflib.unified_diff(skip(old), skip(new), previous["script"].name, info["script"].name, n=2, lineterm="")
+    return (f"`diff {previous['script'].name} {info['script'].name}`, below the header docstrings:\n\n"
+            "```diff\n" + "\n".join(diff) + "\n```")
+
+
+def rf_block(info):
+    from common.model_info import receptive_field
+
+    rows = receptive_field(info["module"].Net())
+    lines = ["| layer | type | kernel | stride | padding | size in → out | channels | jump | receptive field |",
+             "|---|---|---:|---:|---:|---|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| `{r['layer']}` | {r['type']} | {r['kernel']} | {r['stride']} | {r['padding']} | "
+                     f"{r['size_in']} → {r['size_out']} | {r['channels_out']} | {r['jump']} | {r['rf']} |")
+    return "\n".join(lines)
+
+
+def figures_block(info):
+    stem = info["script"].stem
+    if not all((RESULTS / stem / f).exists() for f in FIGURES):
+        return not_recorded(info)
+    return (f"![Loss and accuracy per epoch, {stem}](img/{stem}/curves.png)\n\n"
+            f"![Test images this network gets wrong, {stem}](img/{stem}/misclassified.png)")
+
+
+def nav_block(info, lessons):
+    i = info["number"] - 1
+    parts = []
+    if i > 0:
+        parts.append(f"[← Lesson {i}: {lessons[i - 1]['title']}]({lessons[i - 1]['page']})")
+    parts.append(f"[Quiz for this lesson]({info['quiz']})")
+    if i + 1 < len(lessons):
+        parts.append(f"[Lesson {i + 2}: {lessons[i + 1]['title']} →]({lessons[i + 1]['page']})")
+    else:
+        parts.append("[Summary of the course →](summary.md)")
+    return " · ".join(parts)
+
+
+def lesson_blocks(info, lessons):
+    previous = lessons[info["number"] - 2] if info["number"] > 1 else None
+    return {
+        "title": f"# Lesson {info['number']}: {info['title']}",
+        "target": info["target"],
+        "diff": diff_block(info, previous),
+        "results": results_block(info),
+        "figures": figures_block(info),
+        "rf": rf_block(info),
+        "analysis": info["analysis"],
+        "run": (f"```bash\npython {info['script'].name}                 # the recorded run\n"
+                f"python {info['script'].name} --dry-run       # one short epoch, to check it runs\n"
+                f"python {info['script'].name} --seed 2 --out results/try   # another seed, elsewhere\n```"),
+        "nav": nav_block(info, lessons),
+    }
+
+
+def lessons_table(lessons, link_prefix):
+    """One row per lesson: the at-a-glance table of the README and the overview."""
+    lines = ["| # | lesson | script | parameters | RF | best test | last test | s / epoch | end goal |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---|"]
+    for info in lessons:
+        s = summary_of(info["script"])
+        page = f"[{info['title']}]({link_prefix}{info['page']}) ([quiz]({link_prefix}{info['quiz']}))"
+        script = f"[`{info['script'].name}`]({'' if link_prefix else '../'}{info['script'].name})"
+        if s is None:
+            from common.model_info import count_parameters, receptive_field
+            net = info["module"].Net()
+            lines.append(f"| {info['number']} | {page} | {script} | {count_parameters(net):,} | "
+                         f"{receptive_field(net)[-1]['rf']} | not recorded yet | | | |")
+            continue
+        lines.append(f"| {info['number']} | {page} | {script} | {s['parameters']:,} | {s['receptive_field']} | "
+                     f"{pct(s['best_test_acc'])} | {pct(s['last_test_acc'])} | {s['seconds_per_epoch']:.1f} | "
+                     f"{'**met**' if s['goal_met'] else 'not met'} |")
+    devices = sorted({summary_of(i["script"])["device_name"] for i in lessons if summary_of(i["script"])})
+    lines.append("")
+    lines.append(f"Seconds per epoch are medians over each recorded run, on {', '.join(devices) or 'no device yet'}.")
+    return "\n".join(lines)
+
+
+def seeds_block(stem):
+    path = RESULTS / stem / "seeds.md"
+    if not path.exists():
+        return f"*Not recorded yet:* `python -m tools.seeds {stem}.py --seeds 1 2 3 4 5`."
+    return path.read_text().strip()
+
+
+def headline_block(lessons):
+    final = lessons[-1]
+    s = summary_of(final["script"])
+    if s is None:
+        return not_recorded(final)
+    seeds = json.loads((RESULTS / final["script"].stem / "seeds.json").read_text()) \
+        if (RESULTS / final["script"].stem / "seeds.json").exists() else None
+    text = (f"**Headline:** `{final['script'].name}` has **{s['parameters']:,} parameters** and reaches "
+            f"**{pct(s['last_test_acc'])}** test accuracy after {s['epochs']} epochs, with at least "
+            f"{pct(s['min_last5_test_acc'])} in every one of the last five "
+            f"({s['total_seconds'] / 60:.1f} minutes on {s['device_name']}).")
+    if seeds:
+        text += (f" Over seeds {', '.join(str(r['seed']) for r in seeds['seeds'])}: final accuracy "
+                 f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f}, lowest of the last five "
+                 f"{seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} (mean ± std); "
+                 f"the end goal holds for {'every seed' if seeds['goal_met_all'] else 'some seeds only'}.")
+    return text
+
+
+# ----------------------------------------------------------------- pages
+
+def planned_pages(lessons):
+    """{path: {block name: content}} for every page with generated blocks."""
+    pages = {}
+    for info in lessons:
+        pages[DOCS / info["page"]] = lesson_blocks(info, lessons)
+    final = lessons[-1]["script"].stem
+    pages[DOCS / lessons[-1]["page"]]["seeds"] = seeds_block(final)
+    pages[DOCS / "index.md"] = {"lessons": lessons_table(lessons, "")}
+    pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
+    from . import summary_page
+
+    pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
+    from . import performance_page
+
+    pages[DOCS / "performance.md"] = performance_page.blocks(lessons)
+    return pages
+
+
+def planned_figures(lessons):
+    """{copy in docs/img: original in results/} for every figure a page shows."""
+    copies = {}
+    for info in lessons:
+        stem = info["script"].stem
+        for name in FIGURES:
+            if (RESULTS / stem / name).exists():
+                copies[IMG / stem / name] = RESULTS / stem / name
+    return copies
+
+
+def render(path, blocks):
+    text = path.read_text()
+    for name, content in blocks.items():
+        text = replace_block(text, name, content)
+    return text
+
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+def slug(heading):
+    text = re.sub(r"[^\w\s-]", "", heading.strip().lower())
+    return re.sub(r"[\s]+", "-", text)
+
+
+def anchors(path):
+    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.S)
+    return {slug(m) for m in re.findall(r"^#+\s+(.*?)\s*$", text, re.M)}
+
+
+def broken_links():
+    """Relative links and images in docs/ and README.md that point nowhere."""
+    problems = []
+    for page in [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
+        text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
+        for target in LINK.findall(text):
+            if re.match(r"[a-z]+://|mailto:", target):
+                continue
+            file_part, _, anchor = target.partition("#")
+            dest = (page.parent / file_part).resolve() if file_part else page
+            if not dest.exists():
+                problems.append(f"{page.relative_to(ROOT)}: link to missing {target}")
+            elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
+                problems.append(f"{page.relative_to(ROOT)}: link to missing anchor {target}")
+    return problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only check; exit 1 if anything is out of date")
+    args = parser.parse_args(argv)
+    lessons = all_lessons()
+    problems = []
+    for path, blocks in planned_pages(lessons).items():
+        new = render(path, blocks)
+        if new != path.read_text():
+            if args.check:
+                problems.append(f"{path.relative_to(ROOT)} is out of date")
+            else:
+                path.write_text(new)
+                print(f"updated {path.relative_to(ROOT)}")
+    for copy, original in planned_figures(lessons).items():
+        if not copy.exists() or copy.read_bytes() != original.read_bytes():
+            if args.check:
+                problems.append(f"{copy.relative_to(ROOT)} differs from {original.relative_to(ROOT)}")
+            else:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(original, copy)
+                print(f"copied {original.relative_to(ROOT)}")
+    if not args.check:
+        from . import summary_page
+
+        summary_page.write_plot(lessons)
+    from . import summary_page
+
+    if args.check and not summary_page.plot_is_current(lessons):
+        problems.append("docs/img/summary.png is out of date")
+    problems += [f"{p.name}: Results header is out of date (python -m tools.headers)" for p in headers.stale()]
+    problems += broken_links()
+    for p in problems:
+        print(p)
+    if args.check and problems:
+        print("run `python -m tools.docs` (and `python -m tools.headers`) to regenerate")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Blocks of docs/performance.md, from results/benchmark/*.json and the lessons' results."""
+import json
+
+from .lessons import RESULTS
+
+BENCH = RESULTS / "benchmark"
+
+
+def _load(name):
+    path = BENCH / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _missing(command):
+    return f"*Not measured yet:* `{command}`."
+
+
+def growth(lessons):
+    from .docs import summary_of
+
+    lines = ["| # | lesson | parameters | multiply-accumulates / image | s / epoch | device |",
+             "|---:|---|---:|---:|---:|---|"]
+    for info in lessons:
+        s = summary_of(info["script"])
+        if s is None:
+            lines.append(f"| {info['number']} | {info['title']} | | | not recorded yet | |")
+            continue
+        lines.append(f"| {info['number']} | {info['title']} | {s['parameters']:,} | {s['macs_per_image']:,} | "
+                     f"{s['seconds_per_epoch']:.1f} | {s['device_name']} |")
+    return "\n".join(lines)
+
+
+def wall_time(lessons):
+    from .docs import summary_of
+
+    final = lessons[-1]
+    s = summary_of(final["script"])
+    if s is None:
+        return _missing(f"python {final['script'].name}")
+    m = json.loads((RESULTS / final["script"].stem / "metrics.json").read_text())
+    env = m["environment"]
+    return (f"A full {s['epochs']}-epoch run of `{final['script'].name}`, evaluation included: "
+            f"**{s['total_seconds']:.0f} s** ({s['total_seconds'] / 60:.1f} minutes) on {env['device_name']}, "
+            f"{env['processor']}, {env['platform']}, torch {env['torch']}.")
+
+
+def profile():
+    p = _load("profile.json")
+    if p is None:
+        return _missing("python -m benchmarks.profile_step --json results/benchmark/profile.json")
+    lines = [f"`{p['script']}` on the {p['device']} ({p['threads']} threads), batch {p['batch_size']}: "
+             f"**{p['step_ms']:.1f} ms** per training step (median of {p['steps']}).", "",
+             "| phase | ms | share |", "|---|---:|---:|"]
+    for phase, ms in p["phases_ms"].items():
+        lines.append(f"| {phase} | {ms:.1f} | {ms / p['step_ms']:.0%} |")
+    if p["step_ms_without_dropout"]:
+        share = 1 - p["step_ms_without_dropout"] / p["step_ms"]
+        lines += ["", f"With every Dropout replaced by Identity the same step takes "
+                      f"{p['step_ms_without_dropout']:.1f} ms: **Dropout's random masks cost {share:.0%} of the step**."]
+    lines += ["", "| operator (torch.profiler, self CPU time) | share | calls |", "|---|---:|---:|"]
+    lines += [f"| `{o['op']}` | {o['share']:.1%} | {o['calls']} |" for o in p["top_operators"]]
+    return "\n".join(lines)
+
+
+def variants():
+    v = _load("variants.json")
+    if v is None:
+        return _missing("python -m benchmarks.variants --json results/benchmark/variants.json")
+    base = v["rows"][0]["images_per_second"]["median"]
+    lines = [f"`{v['script']}`, CPU with {v['threads']} threads, torch {v['torch']}; training images per second, "
+             f"median (min–max) of {v['repeats']} repetitions of {v['steps']} steps:", "",
+             "| variant | images / s | vs. as run |", "|---|---:|---:|"]
+    for row in v["rows"]:
+        r = row["images_per_second"]
+        if r is None:
+            lines.append(f"| {row['variant']} | – | – |")
+            continue
+        lines.append(f"| {row['variant']} | {r['median']:,.0f} ({r['min']:,.0f}–{r['max']:,.0f}) | "
+                     f"×{r['median'] / base:.2f} |")
+    return "\n".join(lines)
+
+
+def benchmark(name):
+    b = _load(name)
+    if b is None:
+        if name == "cuda.json":
+            return ("*Not measured:* no CUDA GPU was available to the session that recorded these pages. "
+                    "On a machine with one: `python -m benchmarks.benchmark --device cuda --json "
+                    "results/benchmark/cuda.json`, then `python -m tools.docs`.")
+        return _missing(f"python -m benchmarks.benchmark --json results/benchmark/{name}")
+    from benchmarks.benchmark import render_markdown
+
+    return render_markdown(b).strip()
+
+
+def blocks(lessons):
+    return {"benchmark_cpu": benchmark("cpu.json"), "benchmark_cuda": benchmark("cuda.json"),
+            "profile": profile(), "variants": variants(), "wall": wall_time(lessons), "growth": growth(lessons)}

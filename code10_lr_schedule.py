@@ -8,7 +8,13 @@ Target:
     epochs 11 to 15.
 
 Results:
-    Not recorded yet: run `python code10_lr_schedule.py`, then `python -m tools.headers`.
+    Parameters: 7,804; receptive field of the output: 28 pixels
+    Best train accuracy: 99.23% (epoch 11)
+    Best test accuracy:  99.48% (epoch 15)
+    Last epoch (15): train 99.21%, test 99.48% (gap -0.27 points)
+    Test accuracy, last five epochs: 99.44, 99.47, 99.47, 99.47, 99.48
+    End goal (<= 8,000 parameters, >= 99.40% in each of epochs 11-15): met
+    24.1 s per epoch on CPU (2 threads), seed 1 (results/code10_lr_schedule/metrics.json)
 
 Analysis:
     (written after the recorded run)

@@ -82,7 +82,7 @@ def results_block(info):
         ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
     ]
     table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
-    return table + f"\n\nRecorded in [`results/{info['script'].stem}/metrics.json`](../results/{info['script'].stem}/metrics.json)."
+    return table + f"\n\nRecorded in `results/{info['script'].stem}/metrics.json` by `python {info['script'].name}`."
 
 
 def diff_block(info, previous):
@@ -156,7 +156,8 @@ def lessons_table(lessons, link_prefix):
     for info in lessons:
         s = summary_of(info["script"])
         page = f"[{info['title']}]({link_prefix}{info['page']}) ([quiz]({link_prefix}{info['quiz']}))"
-        script = f"[`{info['script'].name}`]({'' if link_prefix else '../'}{info['script'].name})"
+        # The site holds docs/ only, so its pages name the scripts; the README links them.
+        script = f"[`{info['script'].name}`]({info['script'].name})" if link_prefix else f"`{info['script'].name}`"
         if s is None:
             from common.model_info import count_parameters, receptive_field
             net = info["module"].Net()
@@ -215,6 +216,9 @@ def planned_pages(lessons):
     from . import performance_page
 
     pages[DOCS / "performance.md"] = performance_page.blocks(lessons)
+    from . import backprop
+
+    pages[DOCS / "backprop.md"] = {"backprop": backprop.render()}
     return pages
 
 

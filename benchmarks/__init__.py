@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed, not pass/fail tests (see benchmarks/benchmark.py)."""

@@ -1,0 +1,258 @@
+"""The worked example of docs/backprop.md: backpropagation by hand, then by autograd.
+
+    python -m tools.backprop           # rewrite the generated block of docs/backprop.md
+    python -m tools.backprop --check   # exit 1 if the page is out of date
+
+A network small enough to follow with a pencil, built from the same pieces as
+the lessons (a weight, ReLU, log-softmax, the negative log-likelihood loss,
+SGD with momentum):
+
+    x --(* w1)--> z --ReLU--> a --(* v0, * v1)--> scores s0, s1 --log_softmax--> NLL loss
+
+Every number on the page is computed here: the forward and backward passes by
+the chain rule with plain Python floats (`forward_backward`), the update by the
+momentum-SGD rule (`sgd_momentum`), and, to check them, the autograd column by
+running the PyTorch snippet that the page shows (`autograd_run`).
+"""
+import argparse
+import math
+import sys
+
+from .lessons import ROOT
+from .markers import replace_block
+
+PAGE = ROOT / "docs" / "backprop.md"
+BLOCK = "backprop"
+
+# The example. LR and MOMENTUM are the ones every lesson trains with (LR and
+# MOMENTUM in code*.py; tests/test_backprop.py checks they still agree).
+X = 1.5
+TARGET = 1
+W1 = 0.8
+V = (0.4, -0.2)
+LR = 0.05
+MOMENTUM = 0.9
+STEPS = 2
+
+
+# ----------------------------------------------------------------- by hand
+
+def forward_backward(x, w1, v, target):
+    """Loss and gradients of the tiny network, step by step, with the chain rule.
+
+    Returns a dict of every intermediate value, so that the page can show them.
+    """
+    # forward
+    z = w1 * x
+    a = max(0.0, z)
+    s = [v[0] * a, v[1] * a]
+    m = max(s)
+    log_sum = m + math.log(sum(math.exp(sk - m) for sk in s))  # log(e^s0 + e^s1), computed stably
+    log_p = [sk - log_sum for sk in s]
+    p = [math.exp(lp) for lp in log_p]
+    loss = -log_p[target]
+    # backward: each line is (what it feeds) x (its local derivative)
+    y = [1.0 if k == target else 0.0 for k in range(2)]
+    d_s = [p[k] - y[k] for k in range(2)]  # dL/ds_k for log_softmax followed by NLL
+    d_v = [d_s[k] * a for k in range(2)]  # s_k = v_k * a  ->  ds_k/dv_k = a
+    d_a = d_s[0] * v[0] + d_s[1] * v[1]  # a feeds both scores: add the two paths
+    relu_slope = 1.0 if z > 0 else 0.0
+    d_z = d_a * relu_slope  # ReLU passes the gradient where z > 0, blocks it elsewhere
+    d_w1 = d_z * x  # z = w1 * x  ->  dz/dw1 = x
+    return dict(x=x, w1=w1, v=list(v), target=target, z=z, a=a, s=s, log_sum=log_sum, log_p=log_p, p=p,
+                loss=loss, y=y, d_s=d_s, d_v=d_v, d_a=d_a, relu_slope=relu_slope, d_z=d_z, d_w1=d_w1)
+
+
+def sgd_momentum(params, grads, buffers, lr=LR, momentum=MOMENTUM):
+    """One step of torch.optim.SGD(lr, momentum) with no dampening, no Nesterov, no weight decay.
+
+    b <- momentum * b + g  (b starts at 0, so the first step's b is g);  w <- w - lr * b.
+    Returns (new params, new buffers).
+    """
+    new_buffers = [momentum * b + g for b, g in zip(buffers, grads)]
+    new_params = [w - lr * b for w, b in zip(params, new_buffers)]
+    return new_params, new_buffers
+
+
+def hand_run(steps=STEPS):
+    """``steps`` training steps by hand: for each, the forward/backward values and the update."""
+    params, buffers = [W1, *V], [0.0, 0.0, 0.0]
+    history = []
+    for step in range(1, steps + 1):
+        fb = forward_backward(X, params[0], params[1:], TARGET)
+        grads = [fb["d_w1"], *fb["d_v"]]
+        new_params, new_buffers = sgd_momentum(params, grads, buffers)
+        history.append(dict(step=step, fb=fb, params=params, grads=grads, buffers_before=buffers,
+                            buffers=new_buffers, new_params=new_params))
+        params, buffers = new_params, new_buffers
+    return history
+
+
+# ----------------------------------------------------------------- by autograd
+
+SNIPPET = f"""\
+import torch
+import torch.nn.functional as F
+
+x = torch.tensor([{X}], dtype=torch.float64)  # one input: a batch of one
+target = torch.tensor([{TARGET}])  # its class
+w1 = torch.tensor({W1}, dtype=torch.float64, requires_grad=True)
+v = torch.tensor([{V[0]}, {V[1]}], dtype=torch.float64, requires_grad=True)
+optimizer = torch.optim.SGD([w1, v], lr={LR}, momentum={MOMENTUM})
+
+for step in range(1, {STEPS + 1}):
+    optimizer.zero_grad()
+    a = F.relu(w1 * x)  # shape (1,)
+    scores = a.unsqueeze(1) * v  # shape (1, 2): one image, two classes
+    loss = F.nll_loss(F.log_softmax(scores, dim=1), target)
+    loss.backward()  # fills w1.grad and v.grad
+    print(step, "loss", loss.item(), "grads", w1.grad.item(), v.grad.tolist())
+    optimizer.step()  # moves w1 and v
+    print(step, "params", w1.item(), v.tolist())
+"""
+
+
+def autograd_run():
+    """Run SNIPPET (the code the page shows) and collect what it prints, step by step."""
+    printed = []
+    exec(SNIPPET, {"__name__": "backprop_snippet", "print": lambda *args: printed.append(args)})  # noqa: S102
+    runs = {}
+    for step, kind, *values in printed:
+        entry = runs.setdefault(step, {})
+        if kind == "loss":
+            entry["loss"], entry["grads"] = values[0], [values[2], *values[3]]
+        else:
+            entry["params"] = [values[0], *values[1]]
+    return [runs[step] for step in sorted(runs)]
+
+
+# ----------------------------------------------------------------- rendering
+
+def f(value):
+    """A number as the page shows it: six decimals, a true minus sign."""
+    text = f"{value:.6f}"
+    return ("−" + text[1:]) if text.startswith("-") else text
+
+
+def fp(value):
+    """A number inside a formula: negative ones in parentheses, so "x × (−0.2)" reads clearly."""
+    return f"({f(value)})" if value < 0 else f(value)
+
+
+def n(value):
+    """A given constant as typed (1.5, not 1.500000)."""
+    text = repr(value)
+    return ("−" + text[1:]) if text.startswith("-") else text
+
+
+def forward_table(fb):
+    x, w1, v, t = fb["x"], fb["w1"], fb["v"], fb["target"]
+    s, p = fb["s"], fb["p"]
+    rows = [
+        ("input", "x", n(x)),
+        ("weighted input", f"z = w1 · x = {f(w1)} × {n(x)}", f(fb["z"])),
+        ("ReLU", f"a = max(0, z) = max(0, {f(fb['z'])})", f(fb["a"])),
+        ("score of class 0", f"s0 = v0 · a = {f(v[0])} × {f(fb['a'])}", f(s[0])),
+        ("score of class 1", f"s1 = v1 · a = {f(v[1])} × {fp(fb['a'])}", f(s[1])),
+        ("log of the sum", f"log(e^s0 + e^s1) = log(e^{fp(s[0])} + e^{fp(s[1])})", f(fb["log_sum"])),
+        ("log-probability of class 0", "log p0 = s0 − log(e^s0 + e^s1)", f(fb["log_p"][0])),
+        ("log-probability of class 1", "log p1 = s1 − log(e^s0 + e^s1)", f(fb["log_p"][1])),
+        ("probabilities", "p0 = e^(log p0), p1 = e^(log p1)", f"{f(p[0])}, {f(p[1])}"),
+        (f"loss (target class {t})", f"L = −log p{t}", f(fb["loss"])),
+    ]
+    return _table(("what", "formula", "value"), rows)
+
+
+def backward_table(fb):
+    v, d_s, a = fb["v"], fb["d_s"], fb["a"]
+    y = [int(c) for c in fb["y"]]
+    rows = [
+        ("∂L/∂s0", f"p0 − y0 = {f(fb['p'][0])} − {y[0]}", f(d_s[0])),
+        ("∂L/∂s1", f"p1 − y1 = {f(fb['p'][1])} − {y[1]}", f(d_s[1])),
+        ("∂L/∂v0", f"∂L/∂s0 · a = {f(d_s[0])} × {f(a)}", f(fb["d_v"][0])),
+        ("∂L/∂v1", f"∂L/∂s1 · a = {f(d_s[1])} × {f(a)}", f(fb["d_v"][1])),
+        ("∂L/∂a", f"∂L/∂s0 · v0 + ∂L/∂s1 · v1 = {f(d_s[0])} × {fp(v[0])} + {fp(d_s[1])} × {fp(v[1])}",
+         f(fb["d_a"])),
+        ("∂L/∂z", f"∂L/∂a · (1 if z > 0 else 0) = {f(fb['d_a'])} × {int(fb['relu_slope'])}", f(fb["d_z"])),
+        ("∂L/∂w1", f"∂L/∂z · x = {f(fb['d_z'])} × {n(fb['x'])}", f(fb["d_w1"])),
+    ]
+    return _table(("gradient", "chain rule", "value"), rows)
+
+
+NAMES = ("w1", "v0", "v1")
+
+
+def update_table(entry):
+    rows = []
+    for name, w, g, b0, b, w_new in zip(NAMES, entry["params"], entry["grads"], entry["buffers_before"],
+                                        entry["buffers"], entry["new_params"]):
+        rows.append((name, f(w), f(g), f"{n(MOMENTUM)} × {fp(b0)} + {fp(g)} = {f(b)}",
+                     f"{f(w)} − {n(LR)} × {fp(b)} = {f(w_new)}"))
+    head = ("parameter", "value w", "gradient g", f"momentum buffer b = {n(MOMENTUM)} · b + g", "new value w − lr · b")
+    return _table(head, rows)
+
+
+def check_table(history, torch_runs):
+    rows = []
+    for entry, run in zip(history, torch_runs):
+        k = entry["step"]
+        rows.append((f"step {k}: loss", f(entry["fb"]["loss"]), f(run["loss"])))
+        for name, g, tg in zip(NAMES, entry["grads"], run["grads"]):
+            rows.append((f"step {k}: ∂L/∂{name}", f(g), f(tg)))
+        for name, w, tw in zip(NAMES, entry["new_params"], run["params"]):
+            rows.append((f"step {k}: {name} after the step", f(w), f(tw)))
+    return _table(("quantity", "by hand", "autograd and torch.optim.SGD"), rows)
+
+
+def _table(head, rows):
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render():
+    """The markdown of the worked example: the content of the page's generated block."""
+    history = hand_run()
+    first, second = history[0], history[1]
+    parts = [
+        "### The numbers",
+        f"Input x = {n(X)}, target class {TARGET}; starting weights w1 = {n(W1)}, v0 = {n(V[0])}, "
+        f"v1 = {n(V[1])}; learning rate {n(LR)} and momentum {n(MOMENTUM)}, as in the lessons.",
+        "### Forward pass",
+        forward_table(first["fb"]),
+        "### Backward pass",
+        "From the loss back to the input, each gradient is the one before it times a local derivative:",
+        backward_table(first["fb"]),
+        "### The update: SGD with momentum",
+        "Step 1. The momentum buffers start at 0, so the first buffer is just the gradient:",
+        update_table(first),
+        "Step 2. A new forward and backward pass at the new weights gives new gradients, and a loss of "
+        f"{f(second['fb']['loss'])}, {'lower' if second['fb']['loss'] < first['fb']['loss'] else 'not lower'} "
+        f"than step 1's {f(first['fb']['loss'])}. Now the buffer carries {n(MOMENTUM)} of step 1's buffer along:",
+        update_table(second),
+        "### Checked against autograd",
+        "The same network in PyTorch; the column on the right below is what this code prints:",
+        "```python\n" + SNIPPET.rstrip("\n") + "\n```",
+        check_table(history, autograd_run()),
+    ]
+    return "\n\n".join(parts)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only check; exit 1 if the page is out of date")
+    args = parser.parse_args(argv)
+    text = PAGE.read_text()
+    new = replace_block(text, BLOCK, render())
+    if new == text:
+        return 0
+    if args.check:
+        print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m tools.backprop`")
+        return 1
+    PAGE.write_text(new)
+    print(f"updated {PAGE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -61,14 +61,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also importable from elsewhere (tests, tools)
     sys.path.insert(0, str(ROOT))
 
-from common.batch_transforms import BatchPipeline  # noqa: E402
-from common.data import DataError, ensure_mnist, load_split  # noqa: E402
+from common.cli import number  # noqa: E402
+from common.data import DataError, ensure_mnist  # noqa: E402
 from common.engine import evaluate, train_epoch  # noqa: E402
 from common.lesson import TEST_BATCH_SIZE  # noqa: E402
-from common.loader import TensorBatches  # noqa: E402
+from common.loader import mnist_batches  # noqa: E402
 from common.model_info import count_parameters, macs_per_image  # noqa: E402
 from common.results import atomic_path, write_json  # noqa: E402
-from common.runtime import describe, seed_everything  # noqa: E402
+from common.runtime import describe, seed_everything, sync  # noqa: E402
 
 NETS = {"final": "code10_lr_schedule", "baseline": "code01_setup"}
 PIPELINES = ("usual", "ours")
@@ -117,16 +117,11 @@ class BenchmarkError(RuntimeError):
 # --------------------------------------------------------------------------- measuring, in a worker process
 
 
-def _sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
 def _timed(device, fn):
-    _sync(device)
+    sync(device)
     start = time.perf_counter()
     fn()
-    _sync(device)
+    sync(device)
     return time.perf_counter() - start
 
 
@@ -237,12 +232,10 @@ class _Ours:
         self.device = device
         generator = seed_everything(spec["seed"], device)  # as common.lesson does, before the data and the model
         limit = spec["eval_images"] if spec["eval_images"] < TEST_IMAGES else None
-        train_images, train_labels = (t.to(device) for t in load_split(spec["data_dir"], True))
-        test_images, test_labels = (t.to(device) for t in load_split(spec["data_dir"], False, limit))
-        self.train_batches = TensorBatches(train_images, train_labels, lesson.BATCH_SIZE,
-                                           BatchPipeline(lesson.TRAIN_TRANSFORMS), shuffle=True, generator=generator)
-        self.test_batches = TensorBatches(test_images, test_labels, TEST_BATCH_SIZE,
-                                          BatchPipeline(lesson.TEST_TRANSFORMS), shuffle=False)
+        self.train_batches = mnist_batches(spec["data_dir"], True, lesson.BATCH_SIZE, lesson.TRAIN_TRANSFORMS, device,
+                                           generator=generator)
+        self.test_batches = mnist_batches(spec["data_dir"], False, TEST_BATCH_SIZE, lesson.TEST_TRANSFORMS, device,
+                                          limit)
         self.model = lesson.Net().to(device)
         self.optimizer = optim.SGD(self.model.parameters(), lr=lesson.LR, momentum=lesson.MOMENTUM)
         self.epoch = 0
@@ -377,7 +370,7 @@ def measure(spec):
 
     start = time.perf_counter()
     runner = runner_class(lesson, spec, device)
-    _sync(device)
+    sync(device)
     setup_seconds = time.perf_counter() - start
     init_checksum = sum(float(p.detach().double().sum()) for p in runner.model.parameters())
 
@@ -456,7 +449,7 @@ def measure_peak(device, trials):
     best = math.inf
     with _tf32_off():
         torch.mm(a, b, out=c)  # warm-up: library start-up, kernel choice
-        _sync(device)
+        sync(device)
         for _ in range(trials):
             best = min(best, _timed(device, lambda: torch.mm(a, b, out=c)))
     del a, b, c
@@ -814,21 +807,6 @@ def render_markdown(results):
 # --------------------------------------------------------------------------- command line
 
 
-def _count(minimum, maximum=None):
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {value:,}")
-        return value
-
-    return parse
-
-
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.benchmark",
@@ -840,17 +818,17 @@ def build_parser():
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where to train (default: cpu)")
     parser.add_argument("--nets", nargs="+", choices=tuple(NETS), default=list(NETS),
                         help="which networks (default: both)")
-    parser.add_argument("--steps", type=_count(1), help="timed training steps per repetition")
-    parser.add_argument("--warmup", type=_count(0), help="training steps before timing starts")
-    parser.add_argument("--repeats", type=_count(1), help="timed repetitions (of training and of evaluation)")
-    parser.add_argument("--eval-images", type=_count(1, TEST_IMAGES),
+    parser.add_argument("--steps", type=number(minimum=1), help="timed training steps per repetition")
+    parser.add_argument("--warmup", type=number(minimum=0), help="training steps before timing starts")
+    parser.add_argument("--repeats", type=number(minimum=1), help="timed repetitions (of training and of evaluation)")
+    parser.add_argument("--eval-images", type=number(minimum=1, maximum=TEST_IMAGES),
                         help="test images per evaluation (at most 10,000; the seconds are scaled to 10,000)")
-    parser.add_argument("--workers", type=_count(0), default=1,
+    parser.add_argument("--workers", type=number(minimum=0), default=1,
                         help="the usual pipeline's DataLoader workers (default: 1, as pytorch/examples on CUDA; "
                              "its CPU setting is 0)")
-    parser.add_argument("--threads", type=_count(1), help="torch's CPU threads (default: torch's own choice, "
+    parser.add_argument("--threads", type=number(minimum=1), help="torch's CPU threads (default: torch's own choice, "
                         f"{torch.get_num_threads()} here); lower it when other programs keep cores busy")
-    parser.add_argument("--seed", type=_count(0), default=1, help="random seed of both pipelines (default: 1)")
+    parser.add_argument("--seed", type=number(minimum=0), default=1, help="random seed of both pipelines (default: 1)")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="where MNIST's raw files are (or go)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write every figure to this JSON file")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write the Markdown report to this file")

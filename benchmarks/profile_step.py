@@ -19,27 +19,19 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
-from common.batch_transforms import BatchPipeline
-from common.data import ensure_mnist, load_split
-from common.loader import TensorBatches
+from common.cli import number
+from common.data import DataError, ensure_mnist
+from common.loader import forever, mnist_batches
 from common.results import write_json
-from common.runtime import pick_device
+from common.runtime import pick_device, sync
 from tools.lessons import load_module, resolve
 
 PHASES = ("batch", "forward", "backward", "step")
 
 
-def _sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
 def batches_forever(lesson, device, seed):
-    images, labels = (t.to(device) for t in load_split("data", train=True))
     gen = torch.Generator(device=device).manual_seed(seed)
-    tb = TensorBatches(images, labels, lesson.BATCH_SIZE, BatchPipeline(lesson.TRAIN_TRANSFORMS), True, gen)
-    while True:
-        yield from tb
+    return forever(mnist_batches("data", True, lesson.BATCH_SIZE, lesson.TRAIN_TRANSFORMS, device, generator=gen))
 
 
 def time_phases(model, lesson, device, steps, warmup, seed):
@@ -52,17 +44,17 @@ def time_phases(model, lesson, device, steps, warmup, seed):
     for i in range(warmup + steps):
         marks = [time.perf_counter()]
         data, target = next(source)
-        _sync(device)
+        sync(device)
         marks.append(time.perf_counter())
         opt.zero_grad(set_to_none=True)
         loss = F.nll_loss(model(data), target)
-        _sync(device)
+        sync(device)
         marks.append(time.perf_counter())
         loss.backward()
-        _sync(device)
+        sync(device)
         marks.append(time.perf_counter())
         opt.step()
-        _sync(device)
+        sync(device)
         marks.append(time.perf_counter())
         if i >= warmup:
             for p, a, b in zip(PHASES, marks, marks[1:]):
@@ -86,7 +78,7 @@ def top_operators(model, lesson, device, steps, seed, limit=10):
             opt.zero_grad(set_to_none=True)
             F.nll_loss(model(data), target).backward()
             opt.step()
-        _sync(device)
+        sync(device)
     events = [e for e in prof.key_averages() if e.key.startswith("aten::")]
     total = sum(e.self_cpu_time_total for e in events)
     events.sort(key=lambda e: e.self_cpu_time_total, reverse=True)
@@ -106,9 +98,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lesson", default="10", help="lesson number or script (default: the final lesson)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
-    parser.add_argument("--steps", type=int, default=40)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--steps", type=number(minimum=1), default=40)
+    parser.add_argument("--warmup", type=number(minimum=0), default=5)
+    parser.add_argument("--seed", type=number(minimum=0), default=1)
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
@@ -116,7 +108,11 @@ def main(argv=None):
     script = resolve(args.lesson)
     lesson = load_module(script)
     device = pick_device(args.device)
-    ensure_mnist("data", log=lambda *_: None)
+    try:
+        ensure_mnist("data", log=lambda *_: None)
+    except DataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     torch.manual_seed(args.seed)
     model = lesson.Net().to(device)
 

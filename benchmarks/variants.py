@@ -16,9 +16,9 @@ import time
 import torch
 import torch.nn.functional as F
 
-from common.batch_transforms import BatchPipeline
-from common.data import ensure_mnist, load_split
-from common.loader import TensorBatches
+from common.cli import number
+from common.data import DataError, ensure_mnist
+from common.loader import forever, mnist_batches
 from common.results import write_json
 from tools.lessons import load_module, resolve
 
@@ -26,18 +26,12 @@ from .profile_step import without_dropout
 
 
 def images_per_second(model, lesson, batch_size, steps, warmup, repeats, seed, channels_last=False):
-    images, labels = load_split("data", train=True)
     gen = torch.Generator().manual_seed(seed)
-    tb = TensorBatches(images, labels, batch_size, BatchPipeline(lesson.TRAIN_TRANSFORMS), True, gen)
+    source = forever(mnist_batches("data", True, batch_size, lesson.TRAIN_TRANSFORMS, torch.device("cpu"),
+                                   generator=gen))
     opt = torch.optim.SGD(model.parameters(), lr=lesson.LR, momentum=lesson.MOMENTUM)
     model.train()
     rates = []
-
-    def batches():
-        while True:
-            yield from tb
-
-    source = batches()
     for r in range(repeats):
         for i in range(warmup + steps):
             if i == warmup:
@@ -55,16 +49,20 @@ def images_per_second(model, lesson, batch_size, steps, warmup, repeats, seed, c
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lesson", default="10")
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--steps", type=number(minimum=1), default=30)
+    parser.add_argument("--warmup", type=number(minimum=0), default=5)
+    parser.add_argument("--repeats", type=number(minimum=1), default=3)
+    parser.add_argument("--seed", type=number(minimum=0), default=1)
     parser.add_argument("--no-compile", action="store_true", help="skip torch.compile (slow to build)")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     script = resolve(args.lesson)
     lesson = load_module(script)
-    ensure_mnist("data", log=lambda *_: None)
+    try:
+        ensure_mnist("data", log=lambda *_: None)
+    except DataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
 
     def fresh():
         torch.manual_seed(args.seed)

@@ -84,6 +84,9 @@ def compile_transforms(pipeline):
             )
     if compiled.count(_to_tensor) != 1:
         raise UnsupportedTransform("the pipeline needs exactly one ToTensor() (it turns 0..255 pixels into 0..1)")
+    to_tensor = compiled.index(_to_tensor)
+    if any(isinstance(step, T.Normalize) for step in steps[:to_tensor]):
+        raise UnsupportedTransform("Normalize must come after ToTensor(): its mean and std are for 0..1 pixels")
     return compiled
 
 

@@ -5,35 +5,29 @@ from pathlib import Path
 
 from .runtime import DEVICES, device_problem
 
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+SCRATCH = Path("scratch")  # where shortened runs go unless --out says otherwise (git ignores it)
 
 
-def _non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
+def number(kind=int, minimum=None, above=None, maximum=None):
+    """An argparse type: a finite ``kind`` at least ``minimum`` (or strictly above ``above``), at most ``maximum``."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be at least {minimum}, got {value}" if minimum > 0 else f"must not be negative, got {value}")
+        if above is not None and value <= above:
+            raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {value:,}")
+        return value
 
-
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
+    return parse
 
 
 def build_parser(script, description, defaults):
@@ -42,14 +36,18 @@ def build_parser(script, description, defaults):
         description=description,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--epochs", type=_positive_int, default=defaults["epochs"], help="epochs to train")
-    parser.add_argument("--batch-size", type=_positive_int, default=defaults["batch_size"], help="training batch size")
-    parser.add_argument("--lr", type=_positive_float, default=defaults["lr"], help="(initial) learning rate of SGD")
-    parser.add_argument("--seed", type=_non_negative_int, default=1, help="random seed")
+    parser.add_argument("--epochs", type=number(minimum=1), default=defaults["epochs"], help="epochs to train")
+    parser.add_argument("--batch-size", type=number(minimum=1), default=defaults["batch_size"],
+                        help="training batch size")
+    parser.add_argument("--lr", type=number(float, above=0), default=defaults["lr"],
+                        help="(initial) learning rate of SGD")
+    parser.add_argument("--seed", type=number(minimum=0), default=1, help="random seed")
     parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: CUDA, then MPS, then CPU")
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="where MNIST's raw files are (or go)")
-    parser.add_argument("--out", type=Path, default=Path("results") / script, help="folder for results")
-    parser.add_argument("--limit", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"folder for results (default: results/{script}, or {SCRATCH}/{script} "
+                             "for a --limit or --dry-run run, so a quick look never replaces the recorded run)")
+    parser.add_argument("--limit", type=number(minimum=1), default=None, metavar="N",
                         help="train and test on the first N images only, for a quick look")
     parser.add_argument("--no-plots", action="store_true", help="skip curves.png and misclassified.png")
     parser.add_argument("--dry-run", action="store_true", help="one epoch on 512 images: check that it runs")
@@ -63,4 +61,7 @@ def parse_args(parser, argv=None):
         parser.error(problem)  # exit status 2, like every other refusal of the parser
     if args.dry_run:
         args.epochs, args.limit = 1, min(args.limit or 512, 512)
+    if args.out is None:
+        script = parser.prog.split()[-1][: -len(".py")]
+        args.out = (SCRATCH if args.limit else Path("results")) / script
     return args

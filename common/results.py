@@ -7,6 +7,8 @@ a reader sees either the previous complete file or the new complete file.
 import contextlib
 import json
 import os
+import signal
+import threading
 import tempfile
 from pathlib import Path
 
@@ -37,6 +39,22 @@ def atomic_path(path):
         tmp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def deferred_interrupt():
+    """Hold a Ctrl-C back until the block is done, so files written together stay together."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
 def write_json(path, data):
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(data, indent=2) + "\n")
@@ -58,13 +76,13 @@ def load_weights(path, model, device):
     return model
 
 
-def _save_figure(fig, path):
+def save_figure(fig, path):
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
 
 
-def plot_curves(path, epochs, title):
+def plot_curves(path, epochs, title, goal_acc=None):
     """Loss and accuracy per epoch, train beside test."""
     xs = [e["epoch"] for e in epochs]
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -73,12 +91,13 @@ def plot_curves(path, epochs, title):
         ax_acc.plot(xs, [e[f"{split}_acc"] for e in epochs], style, ms=3, label=split)
     ax_loss.set(xlabel="epoch", ylabel="loss (NLL)", title="loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
-    ax_acc.axhline(99.4, color="grey", lw=0.8, ls="--", label="99.4% goal")
+    if goal_acc is not None:
+        ax_acc.axhline(goal_acc, color="grey", lw=0.8, ls="--", label=f"{goal_acc:g}% goal")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
         ax.legend()
     fig.suptitle(title)
-    _save_figure(fig, path)
+    save_figure(fig, path)
 
 
 def plot_misclassified(path, images, truths, preds, title, total_errors):
@@ -93,4 +112,4 @@ def plot_misclassified(path, images, truths, preds, title, total_errors):
             ax.imshow(images[i].squeeze(0), cmap="gray_r")
             ax.set_title(f"{int(truths[i])} → {int(preds[i])}", fontsize=9)
     fig.suptitle(f"{title}: true → predicted, the first {n} of {total_errors:,} test errors", fontsize=10)
-    _save_figure(fig, path)
+    save_figure(fig, path)

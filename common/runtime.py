@@ -39,6 +39,14 @@ def describe(device):
     return f"CPU ({torch.get_num_threads()} threads)"
 
 
+def sync(device):
+    """Wait for queued GPU work, so a timer measures work done, not work queued."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
 def seed_everything(seed, device):
     """Seed every generator a run touches; return the one for shuffling and augmentation."""
     random.seed(seed)

@@ -24,7 +24,7 @@ def test_defaults_are_the_lessons_own():
     (["--epochs", "two"], "--epochs: expected a whole number"),
     (["--batch-size", "0"], "--batch-size: must be at least 1"),
     (["--lr", "-0.1"], "--lr: must be a positive number"),
-    (["--lr", "nan"], "--lr: must be a positive number"),
+    (["--lr", "nan"], "--lr: must be a finite number"),
     (["--limit", "0"], "--limit: must be at least 1"),
     (["--seed", "-3"], "--seed: must not be negative"),
     (["--device", "tpu"], "--device: invalid choice: 'tpu'"),
@@ -47,6 +47,12 @@ def test_asking_for_a_missing_gpu_is_refused(capsys):
 def test_dry_run_is_one_short_epoch():
     args = parse("--dry-run")
     assert (args.epochs, args.limit) == (1, 512)
+
+
+def test_a_quick_look_never_replaces_the_recorded_run():
+    assert str(parse("--limit", "100").out) == "scratch/code99_test"
+    assert str(parse("--dry-run").out) == "scratch/code99_test"
+    assert str(parse("--limit", "100", "--out", "here").out) == "here"
 
 
 @pytest.mark.parametrize("script", LESSONS)

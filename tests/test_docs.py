@@ -17,11 +17,13 @@ def test_headers_agree_with_recorded_results():
 def test_a_changed_result_makes_the_header_stale(tmp_path, monkeypatch):
     import json
     script = ROOT / "code10_lr_schedule.py"
-    metrics = json.loads(headers.metrics_path(script).read_text())
+    metrics = headers.recorded(script)
+    assert metrics is not None, "results/code10_lr_schedule/metrics.json is not a complete recorded run"
+    metrics = json.loads(json.dumps(metrics))  # a copy
     metrics["epochs"][-1]["test_acc"] -= 0.01
     fake = tmp_path / "metrics.json"
     fake.write_text(json.dumps(metrics))
-    monkeypatch.setattr(headers, "metrics_path", lambda s: fake)
+    monkeypatch.setattr(headers, "recorded", lambda s: json.loads(fake.read_text()))
     assert headers.rewrite(script.read_text(), headers.render(script)) != script.read_text()
 
 

@@ -26,15 +26,17 @@ def test_final_lesson_meets_the_end_goal(tmp_path, mnist_dir):
 def test_goal_is_judged_on_counts_of_correct_images():
     from common.lesson import goal_status
 
-    def run(correct_by_epoch, params=7000):
-        return goal_status(params, [{"epoch": i + 1, "test_correct": c, "test_images": 10000, "test_acc": c / 100}
-                                    for i, c in enumerate(correct_by_epoch)])
+    def run(correct_by_epoch, params=7000, images=10000):
+        return goal_status(params, [{"epoch": i + 1, "test_correct": c, "test_images": images,
+                                     "test_acc": 100 * c / images} for i, c in enumerate(correct_by_epoch)])
 
     assert run([9000] * 10 + [9940] * 5)["met"]
     assert not run([9000] * 10 + [9940, 9940, 9939, 9950, 9950])["met"]  # 99.39% once is a miss
     assert not run([9950] * 14)["met"]  # epoch 15 never happened
     assert not run([9950] * 16)["met"]  # more than 15 epochs
     assert not run([9000] * 10 + [9940] * 5, params=8001)["met"]
+    assert not run([600] * 15, images=600)["met"]  # a --limit run is never the end goal, even at 100%
+    assert not run([331] * 15, images=333)["met"]
 
 
 def test_recorded_results_of_the_final_lesson_meet_the_goal():
@@ -44,5 +46,6 @@ def test_recorded_results_of_the_final_lesson_meet_the_goal():
         pytest.fail("results/code10_lr_schedule/metrics.json is missing: run `python code10_lr_schedule.py`")
     m = json.loads(path.read_text())
     assert m["status"] == "complete" and m["settings"]["limit"] is None and m["goal"]["met"]
+    assert seeds.exists(), "no five-seed summary: python -m tools.seeds code10_lr_schedule.py --seeds 1 2 3 4 5"
     s = json.loads(seeds.read_text())
     assert [r["seed"] for r in s["seeds"]] == [1, 2, 3, 4, 5] and s["goal_met_all"]

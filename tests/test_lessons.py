@@ -6,12 +6,14 @@ import sys
 import pytest
 import torch
 
+from common.lesson import source_digest
 from conftest import LESSONS, ROOT, run_script
 
 
 @pytest.mark.parametrize("script", LESSONS)
 def test_lesson_smoke_run(script, tmp_path, mnist_dir):
-    result = run_script(script, "--epochs", "2", "--limit", "600", "--data-dir", mnist_dir, "--out", tmp_path)
+    result = run_script(script, "--epochs", "2", "--limit", "600", "--data-dir", mnist_dir, "--out", tmp_path,
+                        "--device", "cpu")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "device cpu" in out and "Trainable params:" in out and "Receptive field" in out
@@ -24,7 +26,8 @@ def test_lesson_smoke_run(script, tmp_path, mnist_dir):
     for e in m["epochs"]:
         assert 0 <= e["test_acc"] <= 100 and e["test_correct"] == round(e["test_acc"] * 6)
         assert e["seconds"] > 0 and e["lr"] > 0
-    assert m["goal"]["met"] is False  # two epochs can never meet the end goal
+    assert m["source_sha256"] == source_digest(ROOT / script)
+    assert "end goal" in out and "not judged (a shortened run" in out
     assert m["environment"]["torch"] == torch.__version__
     for name in ("curves.png", "misclassified.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -45,9 +48,9 @@ class RunsCode:
 def test_evaluate_saved_weights(tmp_path, mnist_dir):
     script = LESSONS[-1]
     assert run_script(script, "--epochs", "1", "--limit", "500", "--data-dir", mnist_dir,
-                      "--out", tmp_path, "--no-plots").returncode == 0
+                      "--out", tmp_path, "--no-plots", "--device", "cpu").returncode == 0
     result = subprocess.run([sys.executable, "-m", "tools.evaluate", script, "--weights", tmp_path / "model.pt",
-                             "--data-dir", mnist_dir], cwd=ROOT, capture_output=True, text=True)
+                             "--data-dir", mnist_dir, "--device", "cpu"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "/10,000) on cpu" in result.stdout
 

@@ -55,7 +55,6 @@ def test_random_rotation_draws_one_angle_per_image_within_range(images):
     assert len(distinct) > 16  # one shared angle would give one distinct image
     # image i is torchvision's rotation by the i-th uniform draw from [-7, 7]
     angles = torch.empty(32).uniform_(-7.0, 7.0, generator=torch.Generator().manual_seed(0))
-    assert angles.abs().max() <= 7.0 and angles.std() > 2.0
     for o, img, angle in zip(out, same, angles.tolist()):
         expected = NORMALIZE(TF.rotate(img.float(), angle, interpolation=InterpolationMode.NEAREST) / 255.0)
         torch.testing.assert_close(o, expected, rtol=0, atol=1e-6)
@@ -71,6 +70,7 @@ def test_fixed_angle_range_is_exact(images):
 @pytest.mark.parametrize("pipeline, message", [
     (transforms.Compose([transforms.ToTensor(), transforms.RandomErasing()]), "RandomErasing"),
     (transforms.Compose([NORMALIZE]), "exactly one ToTensor"),
+    (transforms.Compose([NORMALIZE, transforms.ToTensor()]), "Normalize must come after ToTensor"),
     (transforms.Compose([transforms.RandomRotation(7, interpolation=InterpolationMode.BILINEAR),
                          transforms.ToTensor()]), "nearest"),
 ])

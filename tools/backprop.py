@@ -249,7 +249,10 @@ def main(argv=None):
     if args.check:
         print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m tools.backprop`")
         return 1
-    PAGE.write_text(new)
+    from common.results import atomic_path
+
+    with atomic_path(PAGE) as tmp:
+        tmp.write_text(new)
     print(f"updated {PAGE.relative_to(ROOT)}")
     return 0
 

@@ -14,10 +14,12 @@ import json
 import re
 import shutil
 import sys
-from pathlib import Path
 
-from . import headers
-from .lessons import RESULTS, ROOT, load_module, metrics_path, scripts
+from common.lesson import goal_text
+from common.results import atomic_path
+
+from . import backprop, headers, performance_page, summary_page
+from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, scripts
 from .markers import replace_block
 from .summarise import epoch_summary
 
@@ -49,8 +51,8 @@ def all_lessons():
 
 
 def summary_of(script):
-    path = metrics_path(script)
-    return epoch_summary(json.loads(path.read_text())) if path.exists() else None
+    m = recorded(script)
+    return epoch_summary(m) if m else None
 
 
 def pct(value):
@@ -75,13 +77,16 @@ def results_block(info):
         ("Best train accuracy", f"{pct(s['best_train_acc'])} (epoch {s['best_train_epoch']})"),
         ("Best test accuracy", f"{pct(s['best_test_acc'])} (epoch {s['best_test_epoch']})"),
         (f"Last epoch ({s['epochs']})", f"train {pct(s['last_train_acc'])}, test {pct(s['last_test_acc'])}, "
-                                        f"gap {s['last_gap']:+.2f} points"),
+                                        f"gap {s['last_gap']:+.2f} points¹"),
         ("Test accuracy, last five epochs", ", ".join(f"{a:.2f}" for a in s["last5_test_acc"])),
-        ("End goal (≤ 8,000 parameters, ≥ 99.40% in each of epochs 11–15)", "met" if s["goal_met"] else "not met"),
+        (f"End goal ({goal_text()})", "met" if s["goal_met"] else "not met"),
         ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
         ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
     ]
     table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    table += ("\n\n¹ Train accuracy is counted during each epoch, while the weights still change and with "
+              "Dropout and augmentation on; test accuracy after it, with both off. A negative gap is "
+              "normal for a regularised network.")
     return table + f"\n\nRecorded in `results/{info['script'].stem}/metrics.json` by `python {info['script'].name}`."
 
 
@@ -113,7 +118,7 @@ def rf_block(info):
 
 def figures_block(info):
     stem = info["script"].stem
-    if not all((RESULTS / stem / f).exists() for f in FIGURES):
+    if summary_of(info["script"]) is None or not all((RESULTS / stem / f).exists() for f in FIGURES):
         return not_recorded(info)
     return (f"![Loss and accuracy per epoch, {stem}](img/{stem}/curves.png)\n\n"
             f"![Test images this network gets wrong, {stem}](img/{stem}/misclassified.png)")
@@ -189,8 +194,8 @@ def headline_block(lessons):
         if (RESULTS / final["script"].stem / "seeds.json").exists() else None
     text = (f"**Headline:** `{final['script'].name}` has **{s['parameters']:,} parameters** and reaches "
             f"**{pct(s['last_test_acc'])}** test accuracy after {s['epochs']} epochs, with at least "
-            f"{pct(s['min_last5_test_acc'])} in every one of the last five "
-            f"({s['total_seconds'] / 60:.1f} minutes on {s['device_name']}).")
+            f"{pct(s['min_last5_test_acc'])} in every one of the last five. The run took "
+            f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")
     if seeds:
         text += (f" Over seeds {', '.join(str(r['seed']) for r in seeds['seeds'])}: final accuracy "
                  f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f}, lowest of the last five "
@@ -210,14 +215,8 @@ def planned_pages(lessons):
     pages[DOCS / lessons[-1]["page"]]["seeds"] = seeds_block(final)
     pages[DOCS / "index.md"] = {"lessons": lessons_table(lessons, "")}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
-    from . import summary_page
-
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
-    from . import performance_page
-
     pages[DOCS / "performance.md"] = performance_page.blocks(lessons)
-    from . import backprop
-
     pages[DOCS / "backprop.md"] = {"backprop": backprop.render()}
     return pages
 
@@ -282,24 +281,26 @@ def main(argv=None):
             if args.check:
                 problems.append(f"{path.relative_to(ROOT)} is out of date")
             else:
-                path.write_text(new)
+                with atomic_path(path) as tmp:
+                    tmp.write_text(new)
                 print(f"updated {path.relative_to(ROOT)}")
     for copy, original in planned_figures(lessons).items():
         if not copy.exists() or copy.read_bytes() != original.read_bytes():
             if args.check:
                 problems.append(f"{copy.relative_to(ROOT)} differs from {original.relative_to(ROOT)}")
             else:
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(original, copy)
+                with atomic_path(copy) as tmp:
+                    shutil.copyfile(original, tmp)
                 print(f"copied {original.relative_to(ROOT)}")
     if not args.check:
-        from . import summary_page
-
         summary_page.write_plot(lessons)
-    from . import summary_page
-
-    if args.check and not summary_page.plot_is_current(lessons):
+    elif not summary_page.plot_is_current(lessons):
         problems.append("docs/img/summary.png is out of date")
+    for info in lessons:
+        m = recorded(info["script"])
+        if m and from_other_source(info["script"], m):
+            problems.append(f"results/{info['script'].stem}/metrics.json was recorded from other code than "
+                            f"{info['script'].name} holds now: run it again")
     problems += [f"{p.name}: Results header is out of date (python -m tools.headers)" for p in headers.stale()]
     problems += broken_links()
     for p in problems:

@@ -11,12 +11,10 @@ import pickle
 import sys
 from pathlib import Path
 
-import torch
-
-from common.batch_transforms import BatchPipeline
-from common.data import DataError, ensure_mnist, load_split
+from common.data import DataError, ensure_mnist
 from common.engine import evaluate
-from common.loader import TensorBatches
+from common.lesson import TEST_BATCH_SIZE
+from common.loader import mnist_batches
 from common.results import load_weights
 from common.runtime import DEVICES, device_problem, pick_device
 
@@ -52,11 +50,10 @@ def main(argv=None):
     except DataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    images, labels = (t.to(device) for t in load_split(args.data_dir, train=False))
-    batches = TensorBatches(images, labels, 1000, BatchPipeline(lesson.TEST_TRANSFORMS), shuffle=False)
+    batches = mnist_batches(args.data_dir, False, TEST_BATCH_SIZE, lesson.TEST_TRANSFORMS, device)
     loss, acc, correct, _ = evaluate(model, batches)
-    print(f"{script.name} with {weights}: test loss {loss:.4f}, accuracy {acc:.2f}% ({correct:,}/{len(labels):,})"
-          f" on {device.type}")
+    print(f"{script.name} with {weights}: test loss {loss:.4f}, accuracy {acc:.2f}% "
+          f"({correct:,}/{batches.num_images:,}) on {device.type}")
     return 0
 
 

@@ -4,11 +4,13 @@
     python -m tools.headers --check   # exit 1 if any header disagrees with its results
 """
 import argparse
-import json
 import re
 import sys
 
-from .lessons import ROOT, metrics_path, scripts
+from common.lesson import goal_text
+from common.results import atomic_path
+
+from .lessons import ROOT, recorded, scripts
 from .summarise import epoch_summary
 
 SECTION = re.compile(r"(\nResults:\n)(.*?)(\n\nAnalysis:)", re.S)
@@ -16,10 +18,9 @@ SECTION = re.compile(r"(\nResults:\n)(.*?)(\n\nAnalysis:)", re.S)
 
 def render(script):
     """The Results section's lines for one script, from its metrics.json."""
-    path = metrics_path(script)
-    if not path.exists():
+    m = recorded(script)
+    if m is None:
         return [f"    Not recorded yet: run `python {script.name}`, then `python -m tools.headers`."]
-    m = json.loads(path.read_text())
     s = epoch_summary(m)
     lines = [
         f"    Parameters: {s['parameters']:,}; receptive field of the output: {s['receptive_field']} pixels",
@@ -28,7 +29,7 @@ def render(script):
         f"    Last epoch ({s['epochs']}): train {s['last_train_acc']:.2f}%, test {s['last_test_acc']:.2f}%"
         f" (gap {s['last_gap']:+.2f} points)",
         f"    Test accuracy, last five epochs: {', '.join(f'{a:.2f}' for a in s['last5_test_acc'])}",
-        f"    End goal (<= 8,000 parameters, >= 99.40% in each of epochs 11-15): {'met' if s['goal_met'] else 'not met'}",
+        f"    End goal ({goal_text()}): {'met' if s['goal_met'] else 'not met'}",
         f"    {s['seconds_per_epoch']:.1f} s per epoch on {s['device_name']}, seed {s['seed']}"
         f" (results/{script.stem}/metrics.json)",
     ]
@@ -59,7 +60,8 @@ def main(argv=None):
         text = p.read_text()
         new = rewrite(text, render(p))
         if new != text:
-            p.write_text(new)
+            with atomic_path(p) as tmp:
+                tmp.write_text(new)
             print(f"updated {p.relative_to(ROOT)}")
     return 0
 

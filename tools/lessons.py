@@ -1,5 +1,7 @@
 """Where the lessons and their recorded results are."""
+import functools
 import importlib
+import json
 import sys
 from pathlib import Path
 
@@ -30,3 +32,27 @@ def resolve(name):
         if name in (path.name, stem, stem.split("_")[0], stem[4:6], stem[4:6].lstrip("0")):
             return path
     raise SystemExit(f"error: no lesson script matches {name!r} (try one of: {', '.join(p.name for p in scripts())})")
+
+
+@functools.lru_cache(maxsize=None)
+def _read(path, mtime):
+    return json.loads(Path(path).read_text())
+
+
+def recorded(script):
+    """The script's recorded run: its metrics.json if the run completed on the
+    full data set, else None (an interrupted or --limit run is no record)."""
+    path = metrics_path(script)
+    if not path.exists():
+        return None
+    m = _read(str(path), path.stat().st_mtime_ns)
+    if m.get("status") != "complete" or m["settings"].get("limit") is not None:
+        return None
+    return m
+
+
+def from_other_source(script, m):
+    """True when a recorded run says it came from other code than the script holds now."""
+    from common.lesson import source_digest
+
+    return m.get("source_sha256") not in (None, source_digest(script))

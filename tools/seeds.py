@@ -13,8 +13,18 @@ import statistics
 import subprocess
 import sys
 
-from .lessons import RESULTS, ROOT, resolve
+from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, resolve
 from .summarise import epoch_summary
+
+
+def reusable(script, m):
+    """Is the recorded run exactly what `python <script>` does now, with seed 1?"""
+    if m is None or from_other_source(script, m) or m["settings"]["seed"] != 1:
+        return False
+    lesson = load_module(script)
+    s = m["settings"]
+    return (s["epochs"], s["batch_size"], s["lr"], s["lr_schedule"]) == \
+        (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, lesson.LR_SCHEDULE)
 
 
 def run_seed(script, seed, extra):
@@ -49,7 +59,7 @@ def summarise(script, runs):
 
 def markdown(s):
     lines = [
-        f"| seed | parameters | final test acc (%) | min test acc, epochs 11-15 (%) | end goal |",
+        "| seed | parameters | final test acc (%) | min test acc, epochs 11-15 (%) | end goal |",
         "|---:|---:|---:|---:|:---|",
     ]
     for r in s["seeds"]:
@@ -67,16 +77,18 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--rerun", action="store_true", help="train seed 1 again even if results/<script>/ has it")
     args, extra = parser.parse_known_args(argv)
+    if any(a.startswith(("--out", "--seed", "--limit", "--dry-run")) for a in extra):
+        parser.error("--out, --seed, --limit and --dry-run are chosen by this tool; pass only training flags")
+    if len(set(args.seeds)) != len(args.seeds):
+        parser.error("--seeds: each seed once")
     script = resolve(args.script)
-    recorded = RESULTS / script.stem / "metrics.json"
+    record = recorded(script)
     runs = []
     for seed in args.seeds:
-        if seed == 1 and not args.rerun and not extra and recorded.exists():
-            m = json.loads(recorded.read_text())
-            if m["status"] == "complete" and m["settings"]["seed"] == 1 and m["settings"]["limit"] is None:
-                print(f"seed 1: reusing the recorded run {recorded.relative_to(ROOT)}")
-                runs.append(m)
-                continue
+        if seed == 1 and not args.rerun and not extra and reusable(script, record):
+            print(f"seed 1: reusing the recorded run results/{script.stem}/metrics.json")
+            runs.append(record)
+            continue
         runs.append(run_seed(script, seed, extra))
     summary = summarise(script, runs)
     from common.results import atomic_path, write_json

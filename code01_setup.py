@@ -10,7 +10,13 @@ Results:
     Not recorded yet: run `python code01_setup.py`, then `python -m tools.headers`.
 
 Analysis:
-    (written after the recorded run)
+    Its full run has not been recorded yet: at several minutes an epoch on a
+    2-core CPU it needs well over an hour. What to look for when it is: almost
+    all of the parameters sit in conv5 and conv6, on maps of 5x5 and 3x3
+    pixels; a network this large fits the training set almost perfectly, so
+    the interesting number is the gap between train and test accuracy; and
+    there is no BatchNorm, so the first epochs can sit at chance level before
+    the loss starts to fall.
 """
 import sys
 

@@ -5,10 +5,22 @@ Target:
     sees inputs of a steady scale while the layers before it change.
 
 Results:
-    Not recorded yet: run `python code04_batchnorm.py`, then `python -m tools.headers`.
+    Parameters: 12,732; receptive field of the output: 28 pixels
+    Best train accuracy: 99.76% (epoch 14)
+    Best test accuracy:  99.17% (epoch 11)
+    Last epoch (15): train 99.73%, test 99.15% (gap +0.58 points)
+    Test accuracy, last five epochs: 99.17, 99.06, 99.03, 99.06, 99.15
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
+    12.6 s per epoch on CPU (2 threads), seed 1 (results/code04_batchnorm/metrics.json)
 
 Analysis:
-    (written after the recorded run)
+    The same network with BatchNorm learns much faster: after one epoch it is
+    already where lesson 3 was after several, and it ends clearly higher. The
+    price shows in the other column: train accuracy races ahead of test
+    accuracy, and test accuracy wobbles from epoch to epoch instead of climbing
+    steadily. The network now fits its training images better than it
+    generalises; that gap is what lesson 5's Dropout is for. BatchNorm added
+    two parameters per channel, a scale and a shift.
 """
 import sys
 

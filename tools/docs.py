@@ -83,7 +83,7 @@ def results_block(info):
         ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
         ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
     ]
-    table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
     table += ("\n\n¹ Train accuracy is counted during each epoch, while the weights still change and with "
               "Dropout and augmentation on; test accuracy after it, with both off. A negative gap is "
               "normal for a regularised network.")

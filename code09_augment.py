@@ -17,7 +17,7 @@ Results:
 Analysis:
     Rotating the training digits makes them harder to fit: train accuracy is
     lower than lesson 8's, while test accuracy is higher in most of the later
-    epochs and ends at the best value of any lesson so far. That is the network
+    epochs and ends at the best value of any recorded lesson so far. That is the network
     generalising better rather than memorising. What it does not do is hold
     still: at a constant learning rate test accuracy keeps jumping by a few
     tenths of a point from one epoch to the next, so some epochs reach the goal

@@ -14,7 +14,7 @@ Results:
     Last epoch (15): train 99.17%, test 99.43% (gap -0.27 points)
     Test accuracy, last five epochs: 99.46, 99.47, 99.41, 99.41, 99.43
     End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met
-    22.6 s per epoch on CPU (2 threads), seed 1 (results/code10_lr_schedule/metrics.json)
+    21.5 s per epoch on CPU (2 threads), seed 1 (results/code10_lr_schedule/metrics.json)
 
 Analysis:
     The schedule is the last piece: the same network and data as lesson 9, but

@@ -68,3 +68,19 @@ def test_ctrl_c_waits_until_files_written_together_are_written(tmp_path):
             write_json(tmp_path / "b.json", {"epoch": 3})
     assert json.loads((tmp_path / "b.json").read_text()) == {"epoch": 3}
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
+    import code10_lr_schedule as lesson
+
+    def run(**settings):
+        base = {"seed": 2, "limit": None, "epochs": lesson.EPOCHS, "batch_size": lesson.BATCH_SIZE,
+                "lr": lesson.LR, "lr_schedule": lesson.LR_SCHEDULE}
+        return {"status": "complete", "source_sha256": source_digest(SCRIPT), "settings": {**base, **settings}}
+
+    assert seeds.reusable(SCRIPT, run(), seed=2)
+    assert not seeds.reusable(SCRIPT, run(), seed=3)
+    assert not seeds.reusable(SCRIPT, run(lr=lesson.LR / 2), seed=2)
+    assert not seeds.reusable(SCRIPT, run(limit=600), seed=2)
+    assert not seeds.reusable(SCRIPT, dict(run(), status="interrupted"), seed=2)
+    assert not seeds.reusable(SCRIPT, dict(run(), source_sha256="0" * 64), seed=2)

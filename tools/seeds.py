@@ -2,10 +2,10 @@
 
     python -m tools.seeds code10_lr_schedule.py --seeds 1 2 3 4 5
 
-Each seed's run goes to results/<script>/seeds/seed<N>/ (the seed given as the
-script's default, 1, is the recorded run in results/<script>/ itself, so it is
-reused when that run used the default settings); the summary goes to
-results/<script>/seeds.json and seeds.md.
+Each seed's run goes to results/<script>/seeds/seed<N>/ (seed 1, the script's
+default, is the recorded run in results/<script>/ itself); a finished run of
+the same code and settings is reused rather than trained again (--rerun
+trains them all). The summary goes to results/<script>/seeds.json and seeds.md.
 """
 import argparse
 import json
@@ -17,9 +17,11 @@ from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, re
 from .summarise import epoch_summary
 
 
-def reusable(script, m):
-    """Is the recorded run exactly what `python <script>` does now, with seed 1?"""
-    if m is None or from_other_source(script, m) or m["settings"]["seed"] != 1:
+def reusable(script, m, seed):
+    """Is ``m`` a finished full run of exactly what `python <script> --seed <seed>` does now?"""
+    if m is None or m["status"] != "complete" or m["settings"]["limit"] is not None:
+        return False
+    if from_other_source(script, m) or m["settings"]["seed"] != seed:
         return False
     lesson = load_module(script)
     s = m["settings"]
@@ -75,7 +77,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("script", help="a lesson script, e.g. code10_lr_schedule.py")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
-    parser.add_argument("--rerun", action="store_true", help="train seed 1 again even if results/<script>/ has it")
+    parser.add_argument("--rerun", action="store_true",
+                        help="train every seed again, even where a finished run of the same settings exists")
     args, extra = parser.parse_known_args(argv)
     if any(a.startswith(("--out", "--seed", "--limit", "--dry-run")) for a in extra):
         parser.error("--out, --seed, --limit and --dry-run are chosen by this tool; pass only training flags")
@@ -85,9 +88,13 @@ def main(argv=None):
     record = recorded(script)
     runs = []
     for seed in args.seeds:
-        if seed == 1 and not args.rerun and not extra and reusable(script, record):
-            print(f"seed 1: reusing the recorded run results/{script.stem}/metrics.json")
-            runs.append(record)
+        # A finished run of exactly this script and these settings is reused, not trained again.
+        path = RESULTS / script.stem / "seeds" / f"seed{seed}" / "metrics.json"
+        earlier = record if seed == 1 else (json.loads(path.read_text()) if path.exists() else None)
+        if not args.rerun and not extra and reusable(script, earlier, seed):
+            where = f"results/{script.stem}/metrics.json" if seed == 1 else path.relative_to(ROOT)
+            print(f"seed {seed}: reusing the finished run {where}")
+            runs.append(earlier)
             continue
         runs.append(run_seed(script, seed, extra))
     summary = summarise(script, runs)

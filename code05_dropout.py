@@ -6,11 +6,8 @@ Target:
     and test accuracy should close.
 
 Results:
-    Parameters: 12,732; receptive field of the output: 28 pixels
-    Best train accuracy: 99.51% (epoch 14)
-    Best test accuracy:  99.28% (epoch 8)
-    Last epoch (15): train 99.48%, test 99.21% (gap +0.27 points)
-    Test accuracy, last five epochs: 99.09, 99.20, 99.23, 99.26, 99.21
+    12,732 parameters, receptive field 28; train: best 99.51%, last 99.48%
+    Test: best 99.28% (epoch 8), last five 99.09, 99.20, 99.23, 99.26, 99.21
     End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
     22.2 s per epoch on CPU (2 threads), seed 1 (results/code05_dropout/metrics.json)
 

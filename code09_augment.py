@@ -6,19 +6,16 @@ Target:
     network as lesson 8; only the training data changes.
 
 Results:
-    Parameters: 7,804; receptive field of the output: 28 pixels
-    Best train accuracy: 99.09% (epoch 14)
-    Best test accuracy:  99.45% (epoch 15)
-    Last epoch (15): train 99.04%, test 99.45% (gap -0.41 points)
-    Test accuracy, last five epochs: 99.41, 99.30, 99.38, 99.38, 99.45
+    7,804 parameters, receptive field 28; train: best 99.09%, last 99.04%
+    Test: best 99.45% (epoch 15), last five 99.41, 99.30, 99.38, 99.38, 99.45
     End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
     16.8 s per epoch on CPU (2 threads), seed 1 (results/code09_augment/metrics.json)
 
 Analysis:
     Rotating the training digits makes them harder to fit: train accuracy is
     lower than lesson 8's, while test accuracy is higher in most of the later
-    epochs and ends at the best value of any recorded lesson so far. That is the network
-    generalising better rather than memorising. What it does not do is hold
+    epochs and ends at the best value of any recorded lesson so far. That is
+    the network generalising better rather than memorising. What it does not do is hold
     still: at a constant learning rate test accuracy keeps jumping by a few
     tenths of a point from one epoch to the next, so some epochs reach the goal
     and others miss it. Lesson 10 changes only the learning rate's schedule to

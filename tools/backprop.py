@@ -18,7 +18,7 @@ import argparse
 import math
 import sys
 
-from .lessons import ROOT
+from .lessons import ROOT, refresh
 from .markers import replace_block
 
 PAGE = ROOT / "docs" / "backprop.md"
@@ -242,18 +242,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only check; exit 1 if the page is out of date")
     args = parser.parse_args(argv)
-    text = PAGE.read_text()
-    new = replace_block(text, BLOCK, render())
-    if new == text:
+    if not refresh(PAGE, replace_block(PAGE.read_text(), BLOCK, render()), args.check):
         return 0
     if args.check:
         print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m tools.backprop`")
         return 1
-    from common.results import atomic_path
-
-    with atomic_path(PAGE) as tmp:
-        tmp.write_text(new)
-    print(f"updated {PAGE.relative_to(ROOT)}")
     return 0
 
 

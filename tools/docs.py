@@ -19,7 +19,7 @@ from common.lesson import goal_text
 from common.results import atomic_path
 
 from . import backprop, headers, performance_page, summary_page
-from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, scripts
+from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts
 from .markers import replace_block
 from .summarise import epoch_summary
 
@@ -276,14 +276,8 @@ def main(argv=None):
     lessons = all_lessons()
     problems = []
     for path, blocks in planned_pages(lessons).items():
-        new = render(path, blocks)
-        if new != path.read_text():
-            if args.check:
-                problems.append(f"{path.relative_to(ROOT)} is out of date")
-            else:
-                with atomic_path(path) as tmp:
-                    tmp.write_text(new)
-                print(f"updated {path.relative_to(ROOT)}")
+        if refresh(path, render(path, blocks), args.check) and args.check:
+            problems.append(f"{path.relative_to(ROOT)} is out of date")
     for copy, original in planned_figures(lessons).items():
         if not copy.exists() or copy.read_bytes() != original.read_bytes():
             if args.check:

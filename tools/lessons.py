@@ -56,3 +56,17 @@ def from_other_source(script, m):
     from common.lesson import source_digest
 
     return m.get("source_sha256") not in (None, source_digest(script))
+
+
+def refresh(path, new, check):
+    """True when ``path`` does not hold ``new``; unless ``check``, also write it (atomically) and say so."""
+    path = Path(path)
+    if path.exists() and path.read_text() == new:
+        return False
+    if not check:
+        from common.results import atomic_path
+
+        with atomic_path(path) as tmp:
+            tmp.write_text(new)
+        print(f"updated {path.relative_to(ROOT)}")
+    return True

@@ -68,5 +68,5 @@ def refresh(path, new, check):
 
         with atomic_path(path) as tmp:
             tmp.write_text(new)
-        print(f"updated {path.relative_to(ROOT)}")
+        print(f"updated {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return True

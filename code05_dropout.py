@@ -1,9 +1,11 @@
 """Lesson 5: Dropout.
 
 Target:
-    Add Dropout after every 3x3 convolution, so that no feature can be relied
-    on alone: the network should stop memorising, and the gap between train
-    and test accuracy should close.
+    Add Dropout after every 3x3 convolution. During training it zeroes single
+    activations at random (one channel at one position; nn.Dropout2d would
+    drop whole channels), so that no one of them can be relied on alone: the
+    network should stop memorising, and the gap between train and test
+    accuracy should narrow.
 
 Results:
     12,732 parameters, receptive field 28; train: best 99.51%, last 99.48%

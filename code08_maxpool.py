@@ -16,11 +16,13 @@ Analysis:
     The same layers and parameters in a new order. Accuracy is about where
     lesson 7 left it: a little higher early on and in train accuracy, the same
     within the epoch-to-epoch swing at the end, so on MNIST the move is not a
-    large accuracy win by itself. What it clearly buys is cost: the convolution
+    large accuracy win by itself. What it clearly buys is work: the convolution
     that moved now runs on the half-size map, so the network does far fewer
-    multiply-accumulates per image and an epoch takes less time (see the
-    summary), and every later layer sees a larger part of the digit. Lessons 9
-    and 10 keep this network.
+    multiply-accumulates per image (compare lesson 7's Results, or the table
+    in docs/performance.md), and every later layer sees a larger part of the
+    digit. The time per epoch on the CPU moves much less than that count:
+    Dropout's random masks and other per-element work dominate a training step
+    there (docs/performance.md measures it). Lessons 9 and 10 keep this network.
 """
 import sys
 

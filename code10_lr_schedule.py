@@ -17,13 +17,14 @@ Analysis:
     The schedule is the last piece: the same network and data as lesson 9, but
     the last five epochs run at a hundredth of the starting learning rate, so
     test accuracy stops jumping from epoch to epoch. The recorded run (seed 1)
-    meets the end goal. The five-seed summary on the lesson page is the honest
-    verdict: not every seed does. One seed dips below the goal in the first
-    epoch after the last step and then climbs back, and another only just
-    reaches it. A network of this size sits right at 99.4%, and the schedule
-    buys steadiness, not a higher peak; the margin has to come from the network
-    and the data (the place to look next is lessons 7 to 9). Train accuracy
-    stays below test accuracy because it is counted with Dropout and rotation on.
+    meets the end goal. The five-seed summary
+    (results/code10_lr_schedule/seeds.md) is the honest verdict: not every
+    seed does. One seed dips below the goal in the first epoch after the last
+    step and then climbs back, and another only just reaches it. A network of
+    this size sits right at 99.4%, and the schedule buys steadiness, not a
+    higher peak; the margin has to come from the network and the data (the
+    place to look next is lessons 7 to 9). Train accuracy stays below test
+    accuracy because it is counted with Dropout and rotation on.
 """
 import sys
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from .runtime import DEVICES, device_problem
 
 SCRATCH = Path("scratch")  # where shortened runs go unless --out says otherwise (git ignores it)
+RUNS = Path("runs")  # where runs with other settings go (git ignores it): results/ keeps the recorded runs
+SETTINGS = {"epochs": "epochs", "batch_size": "batch", "lr": "lr", "seed": "seed"}  # flag -> name in a folder
 
 
 def number(kind=int, minimum=None, above=None, maximum=None):
@@ -45,8 +47,9 @@ def build_parser(script, description, defaults):
     parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: CUDA, then MPS, then CPU")
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="where MNIST's raw files are (or go)")
     parser.add_argument("--out", type=Path, default=None,
-                        help=f"folder for results (default: results/{script}, or {SCRATCH}/{script} "
-                             "for a --limit or --dry-run run, so a quick look never replaces the recorded run)")
+                        help=f"folder for results (default: results/{script} for the script's own settings, "
+                             f"{RUNS}/{script}-<what changed> for others, e.g. {RUNS}/{script}-lr0.5, and "
+                             f"{SCRATCH}/{script} for --limit or --dry-run: only the recorded run writes results/)")
     parser.add_argument("--limit", type=number(minimum=1), default=None, metavar="N",
                         help="train and test on the first N images only, for a quick look")
     parser.add_argument("--no-plots", action="store_true", help="skip curves.png and misclassified.png")
@@ -62,6 +65,15 @@ def parse_args(parser, argv=None):
     if args.dry_run:
         args.epochs, args.limit = 1, min(args.limit or 512, 512)
     if args.out is None:
-        script = parser.prog.split()[-1][: -len(".py")]
-        args.out = (SCRATCH if args.limit else Path("results")) / script
+        args.out = default_out(parser, args)
     return args
+
+
+def default_out(parser, args):
+    """results/<script> for the script's own settings only, so an experiment never replaces the recorded run."""
+    script = parser.prog.split()[-1][: -len(".py")]
+    if args.limit:
+        return SCRATCH / script
+    changed = [f"{name}{getattr(args, flag)}" for flag, name in SETTINGS.items()
+               if getattr(args, flag) != parser.get_default(flag)]
+    return RUNS / "-".join([script, *changed]) if changed else Path("results") / script

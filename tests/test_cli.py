@@ -55,6 +55,13 @@ def test_a_quick_look_never_replaces_the_recorded_run():
     assert str(parse("--limit", "100", "--out", "here").out) == "here"
 
 
+def test_an_experiment_never_replaces_the_recorded_run():
+    assert str(parse("--lr", "0.5").out) == "runs/code99_test-lr0.5"
+    assert str(parse("--seed", "2", "--epochs", "3").out) == "runs/code99_test-epochs3-seed2"
+    assert str(parse("--batch-size", "64", "--out", "here").out) == "here"
+    assert str(parse("--seed", "1", "--lr", "0.01", "--device", "cpu").out) == "results/code99_test"  # the defaults
+
+
 @pytest.mark.parametrize("script", LESSONS)
 def test_help_works(script):
     result = run_script(script, "--help", timeout=120)

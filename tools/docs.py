@@ -15,6 +15,8 @@ import re
 import shutil
 import sys
 
+import torch.nn as nn
+
 from common.lesson import goal_text
 from common.results import atomic_path
 
@@ -84,10 +86,22 @@ def results_block(info):
         ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
     ]
     table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
-    table += ("\n\n¹ Train accuracy is counted during each epoch, while the weights still change and with "
-              "Dropout and augmentation on; test accuracy after it, with both off. A negative gap is "
-              "normal for a regularised network.")
+    table += "\n\n¹ " + gap_note(info["module"])
     return table + f"\n\nRecorded in `results/{info['script'].stem}/metrics.json` by `python {info['script'].name}`."
+
+
+def gap_note(module):
+    """What the train-test gap of this lesson means, from what its training really switches on."""
+    noisy = [name for name, on in (
+        ("Dropout", any(isinstance(m, nn.Dropout) for m in module.Net().modules())),
+        ("random augmentation", any(type(t).__name__.startswith("Random") for t in module.TRAIN_TRANSFORMS.transforms)),
+    ) if on]
+    note = "Train accuracy is counted during each epoch, while the weights still change"
+    if not noisy:
+        return note + "; test accuracy after it, with the final weights of the epoch."
+    return (note + f" and with {' and '.join(noisy)} on; test accuracy after it, with "
+            f"{'both' if len(noisy) == 2 else 'it'} off. That is why a regularised network can score "
+            "higher on the test set than on its own training images: a negative gap.")
 
 
 def diff_block(info, previous):
@@ -149,7 +163,7 @@ def lesson_blocks(info, lessons):
         "analysis": info["analysis"],
         "run": (f"```bash\npython {info['script'].name}                 # the recorded run\n"
                 f"python {info['script'].name} --dry-run       # one short epoch, to check it runs\n"
-                f"python {info['script'].name} --seed 2 --out results/try   # another seed, elsewhere\n```"),
+                f"python {info['script'].name} --seed 2   # another seed: goes to runs/{info['script'].stem}-seed2\n```"),
         "nav": nav_block(info, lessons),
     }
 

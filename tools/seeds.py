@@ -6,12 +6,17 @@ Each seed's run goes to results/<script>/seeds/seed<N>/ (seed 1, the script's
 default, is the recorded run in results/<script>/ itself); a finished run of
 the same code and settings is reused rather than trained again (--rerun
 trains them all). The summary goes to results/<script>/seeds.json and seeds.md.
+With --out DIR, everything goes under DIR instead, so that trying other seeds
+or settings never replaces the committed summary:
+
+    python -m tools.seeds code10_lr_schedule.py --seeds 6 7 8 --out runs/seeds
 """
 import argparse
 import json
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 
 from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, resolve
 from .summarise import epoch_summary
@@ -29,8 +34,8 @@ def reusable(script, m, seed):
         (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, lesson.LR_SCHEDULE)
 
 
-def run_seed(script, seed, extra):
-    out = RESULTS / script.stem / "seeds" / f"seed{seed}"
+def run_seed(script, seed, extra, base):
+    out = base / "seeds" / f"seed{seed}"
     cmd = [sys.executable, str(script), "--seed", str(seed), "--out", str(out), "--no-plots", *extra]
     print("$", " ".join(cmd[1:]), flush=True)
     if subprocess.run(cmd, cwd=ROOT).returncode != 0:
@@ -74,34 +79,39 @@ def markdown(s):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # No abbreviations: --seed must reach the check below, not be read as --seeds.
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     allow_abbrev=False)
     parser.add_argument("script", help="a lesson script, e.g. code10_lr_schedule.py")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for the runs and the summary (default: results/<script>, the recorded ones)")
     parser.add_argument("--rerun", action="store_true",
                         help="train every seed again, even where a finished run of the same settings exists")
     args, extra = parser.parse_known_args(argv)
-    if any(a.startswith(("--out", "--seed", "--limit", "--dry-run")) for a in extra):
-        parser.error("--out, --seed, --limit and --dry-run are chosen by this tool; pass only training flags")
+    if any(a.startswith(("--seed", "--limit", "--dry-run")) for a in extra):
+        parser.error("--seed, --limit and --dry-run are chosen by this tool; pass only training flags")
     if len(set(args.seeds)) != len(args.seeds):
         parser.error("--seeds: each seed once")
     script = resolve(args.script)
-    record = recorded(script)
+    base = (ROOT / args.out) if args.out else RESULTS / script.stem
+    record = recorded(script) if args.out is None else None  # seed 1's recorded run counts for results/ only
     runs = []
     for seed in args.seeds:
         # A finished run of exactly this script and these settings is reused, not trained again.
-        path = RESULTS / script.stem / "seeds" / f"seed{seed}" / "metrics.json"
-        earlier = record if seed == 1 else (json.loads(path.read_text()) if path.exists() else None)
+        path = base / "seeds" / f"seed{seed}" / "metrics.json"
+        earlier = record if seed == 1 and record else (json.loads(path.read_text()) if path.exists() else None)
         if not args.rerun and not extra and reusable(script, earlier, seed):
-            where = f"results/{script.stem}/metrics.json" if seed == 1 else path.relative_to(ROOT)
+            where = f"results/{script.stem}/metrics.json" if earlier is record else path.relative_to(ROOT)
             print(f"seed {seed}: reusing the finished run {where}")
             runs.append(earlier)
             continue
-        runs.append(run_seed(script, seed, extra))
+        runs.append(run_seed(script, seed, extra, base))
     summary = summarise(script, runs)
     from common.results import atomic_path, write_json
 
-    write_json(RESULTS / script.stem / "seeds.json", summary)
-    with atomic_path(RESULTS / script.stem / "seeds.md") as tmp:
+    write_json(base / "seeds.json", summary)
+    with atomic_path(base / "seeds.md") as tmp:
         tmp.write_text(markdown(summary))
     print(markdown(summary))
     return 0 if summary["goal_met_all"] else 1

@@ -20,8 +20,8 @@ Analysis:
     overfits: train accuracy climbs towards every last training image, while
     test accuracy improves little after the first few epochs and wobbles
     around a level just short of the goal. The test loss shows it most
-    clearly: it reaches its lowest point in the middle of the run and rises
-    again while the train loss keeps falling. Almost all of the parameters sit
+    clearly: it reaches its lowest point within the first few epochs and then
+    creeps up again while the train loss keeps falling. Almost all of the parameters sit
     in conv5 and conv6, on maps of 5x5 and 3x3 pixels, and every epoch is by
     far the slowest of the course. The rest of the course keeps this accuracy
     with a tiny fraction of the parameters.

@@ -122,11 +122,16 @@ def rf_block(info):
     from common.model_info import receptive_field
 
     rows = receptive_field(info["module"].Net())
-    lines = ["| layer | type | kernel | stride | padding | size in → out | channels | jump | receptive field |",
-             "|---|---|---:|---:|---:|---|---:|---:|---:|"]
+    # Seven narrow columns, so that the receptive field stays on screen beside the navigation.
+    lines = ["| layer | type | k, s, p | size | channels | jump | RF |",
+             "|---|---|:---:|---|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| `{r['layer']}` | {r['type']} | {r['kernel']} | {r['stride']} | {r['padding']} | "
-                     f"{r['size_in']} → {r['size_out']} | {r['channels_out']} | {r['jump']} | {r['rf']} |")
+        jump = "—" if r["size_out"] == 1 else r["jump"]  # one output pixel has no neighbours to be apart from
+        lines.append(f"| `{r['layer']}` | {r['type']} | {r['kernel']}, {r['stride']}, {r['padding']} | "
+                     f"{r['size_in']} → {r['size_out']} | {r['channels_out']} | {jump} | {r['rf']} |")
+    lines += ["", "*k, s, p*: kernel size, stride and padding. *Size*: the map's side, in and out. *Jump*: how "
+                  "many input pixels apart two neighbouring outputs are. *RF*: how many input pixels across one "
+                  "output sees."]
     return "\n".join(lines)
 
 
@@ -169,21 +174,26 @@ def lesson_blocks(info, lessons):
 
 
 def lessons_table(lessons, link_prefix):
-    """One row per lesson: the at-a-glance table of the README and the overview."""
-    lines = ["| # | lesson | script | parameters | RF | best test | last test | s / epoch | end goal |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---|"]
+    """One row per lesson: the at-a-glance table of the README and the overview.
+
+    The README links each script; the site holds docs/ only and is narrower, so
+    there the script column is left out (every lesson page names its script).
+    """
+    with_script = bool(link_prefix)
+    lines = ["| # | lesson |" + (" script |" if with_script else "")
+             + " parameters | RF | best test | last test | s / epoch | end goal |",
+             "|---:|---|" + ("---|" if with_script else "") + "---:|---:|---:|---:|---:|---|"]
     for info in lessons:
         s = summary_of(info["script"])
         page = f"[{info['title']}]({link_prefix}{info['page']}) ([quiz]({link_prefix}{info['quiz']}))"
-        # The site holds docs/ only, so its pages name the scripts; the README links them.
-        script = f"[`{info['script'].name}`]({info['script'].name})" if link_prefix else f"`{info['script'].name}`"
+        script = f" [`{info['script'].name}`]({info['script'].name}) |" if with_script else ""
         if s is None:
             from common.model_info import count_parameters, receptive_field
             net = info["module"].Net()
-            lines.append(f"| {info['number']} | {page} | {script} | {count_parameters(net):,} | "
+            lines.append(f"| {info['number']} | {page} |{script} {count_parameters(net):,} | "
                          f"{receptive_field(net)[-1]['rf']} | not recorded yet | | | |")
             continue
-        lines.append(f"| {info['number']} | {page} | {script} | {s['parameters']:,} | {s['receptive_field']} | "
+        lines.append(f"| {info['number']} | {page} |{script} {s['parameters']:,} | {s['receptive_field']} | "
                      f"{pct(s['best_test_acc'])} | {pct(s['last_test_acc'])} | {s['seconds_per_epoch']:.1f} | "
                      f"{'**met**' if s['goal_met'] else 'not met'} |")
     devices = sorted({summary_of(i["script"])["device_name"] for i in lessons if summary_of(i["script"])})

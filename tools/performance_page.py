@@ -18,7 +18,7 @@ def _missing(command):
 def growth(lessons):
     from .docs import summary_of
 
-    lines = ["| # | lesson | parameters | multiply-accumulates / image | s / epoch | device |",
+    lines = ["| # | lesson | parameters | MACs / image | s / epoch | device |",
              "|---:|---|---:|---:|---:|---|"]
     for info in lessons:
         s = summary_of(info["script"])
@@ -27,6 +27,8 @@ def growth(lessons):
             continue
         lines.append(f"| {info['number']} | {info['title']} | {s['parameters']:,} | {s['macs_per_image']:,} | "
                      f"{s['seconds_per_epoch']:.1f} | {s['device_name']} |")
+    lines += ["", "*MACs / image*: multiply-accumulates of one forward pass over one image, counted from the "
+                  "network's layers by `common/model_info.py`."]
     return "\n".join(lines)
 
 

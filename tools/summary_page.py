@@ -19,7 +19,7 @@ def _recorded(lessons):
 
 
 def table(lessons):
-    lines = ["| # | lesson | parameters | RF | best test | last test | train − test gap | s / epoch |",
+    lines = ["| # | lesson | parameters | RF | best test | last test | gap | s / epoch |",
              "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for info, s in _recorded(lessons):
         link = f"[{info['title']}]({info['page']})"
@@ -29,6 +29,8 @@ def table(lessons):
         lines.append(f"| {info['number']} | {link} | {s['parameters']:,} | {s['receptive_field']} | "
                      f"{s['best_test_acc']:.2f}% | {s['last_test_acc']:.2f}% | {s['last_gap']:+.2f} | "
                      f"{s['seconds_per_epoch']:.1f} |")
+    lines += ["", "*RF*: receptive field of the output, in pixels. *Gap*: train minus test accuracy in the last "
+                  "epoch, in points. *s / epoch*: median seconds per epoch of the recorded run."]
     return "\n".join(lines)
 
 

@@ -84,3 +84,20 @@ def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
     assert not seeds.reusable(SCRIPT, run(limit=600), seed=2)
     assert not seeds.reusable(SCRIPT, dict(run(), status="interrupted"), seed=2)
     assert not seeds.reusable(SCRIPT, dict(run(), source_sha256="0" * 64), seed=2)
+
+
+def test_seeds_out_keeps_the_committed_summary_and_runs_every_seed(tmp_path, monkeypatch):
+    recorded_run = json.loads((ROOT / "results" / SCRIPT.stem / "metrics.json").read_text())
+    trained = []
+
+    def fake_run_seed(script, seed, extra, base):
+        trained.append((seed, base))
+        return {**recorded_run, "settings": {**recorded_run["settings"], "seed": seed}}
+
+    monkeypatch.setattr(seeds, "run_seed", fake_run_seed)
+    committed = (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes()
+    seeds.main([SCRIPT.name, "--seeds", "1", "6", "--out", str(tmp_path)])
+    assert trained == [(1, tmp_path), (6, tmp_path)]  # seed 1 is trained too: results/ is not borrowed
+    assert [r["seed"] for r in json.loads((tmp_path / "seeds.json").read_text())["seeds"]] == [1, 6]
+    assert (tmp_path / "seeds.md").exists()
+    assert (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes() == committed

@@ -220,6 +220,11 @@ def headline_block(lessons):
             f"**{pct(s['last_test_acc'])}** test accuracy after {s['epochs']} epochs, with at least "
             f"{pct(s['min_last5_test_acc'])} in every one of the last five. The run took "
             f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")
+    first = summary_of(lessons[0]["script"])
+    if first:
+        text += (f" Lesson 1, where the course starts, has {first['parameters']:,} parameters "
+                 f"({first['parameters'] / s['parameters']:,.0f} times as many), reaches {pct(first['last_test_acc'])} "
+                 f"and takes {first['total_seconds'] / 60:.0f} minutes on a {first['device_name']}.")
     if seeds:
         text += (f" Over seeds {', '.join(str(r['seed']) for r in seeds['seeds'])}: final accuracy "
                  f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f}, lowest of the last five "

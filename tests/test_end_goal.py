@@ -72,7 +72,5 @@ def test_five_seed_summary_is_made_of_the_recorded_runs():
     assert s["goal_met_all"] == all(r["goal_met"] for r in s["seeds"])
 
 
-@pytest.mark.xfail(strict=True, reason="known: in the recorded five-seed run, seed 3 dips below 99.40% in "
-                                       "epoch 11 (see results/code10_lr_schedule/seeds.md); issue 'The progression'")
 def test_end_goal_holds_for_every_one_of_seeds_1_to_5():
     assert five_seeds()["goal_met_all"]

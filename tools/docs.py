@@ -17,6 +17,7 @@ import sys
 
 import torch.nn as nn
 
+from common.batch_transforms import BatchPipeline
 from common.lesson import goal_text
 from common.results import atomic_path
 
@@ -94,7 +95,7 @@ def gap_note(module):
     """What the train-test gap of this lesson means, from what its training really switches on."""
     noisy = [name for name, on in (
         ("Dropout", any(isinstance(m, nn.Dropout) for m in module.Net().modules())),
-        ("random augmentation", any(type(t).__name__.startswith("Random") for t in module.TRAIN_TRANSFORMS.transforms)),
+        ("random augmentation", BatchPipeline(module.TRAIN_TRANSFORMS).is_random),
     ) if on]
     note = "Train accuracy is counted during each epoch, while the weights still change"
     if not noisy:

@@ -10,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LESSON ?= code10_lr_schedule.py
 
-.PHONY: setup train test test-fast lessons seeds headers evaluate docs site serve benchmark clean
+.PHONY: setup train test test-fast lessons seeds headers evaluate docs site serve benchmark benchmark-cuda clean
 
 setup: $(VENV)/.installed
 
@@ -61,6 +61,13 @@ benchmark: setup
 	$(PY) -m benchmarks.benchmark --json results/benchmark/cpu.json
 	$(PY) -m benchmarks.profile_step --json results/benchmark/profile.json
 	$(PY) -m benchmarks.variants --json results/benchmark/variants.json
+	$(PY) -m tools.docs
+
+# The same on a CUDA GPU, and a full run of the final lesson there; the run goes
+# beside the benchmark, so the lesson's recorded (CPU) results stay as they are.
+benchmark-cuda: setup
+	$(PY) -m benchmarks.benchmark --device cuda --json results/benchmark/cuda.json
+	$(PY) code10_lr_schedule.py --device cuda --no-plots --out results/benchmark/code10_lr_schedule_cuda
 	$(PY) -m tools.docs
 
 clean:

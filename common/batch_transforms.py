@@ -25,9 +25,17 @@ def _to_tensor(x, generator):
 
 
 def _normalize(step):
+    # Made once per device: turning the Python tuples into GPU tensors is a
+    # copy from the host that waits for the GPU to finish its queue, and after
+    # a random step this runs on every batch.
+    made = {}
+
     def apply(x, generator):
-        mean = torch.as_tensor(step.mean, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
-        std = torch.as_tensor(step.std, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+        key = (x.device, x.dtype)
+        if key not in made:
+            made[key] = tuple(torch.as_tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+                              for v in (step.mean, step.std))
+        mean, std = made[key]
         return (x - mean) / std
 
     return apply

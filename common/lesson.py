@@ -4,6 +4,7 @@ import platform
 import re
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
@@ -126,6 +127,7 @@ def _train(Net, script_file, args, momentum, lr_schedule, train_transforms, test
         "script": script,
         "source_sha256": source_digest(script_file),
         "status": "running",
+        "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "settings": {
             "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "momentum": momentum,
             "lr_schedule": lr_schedule, "seed": args.seed, "limit": args.limit,

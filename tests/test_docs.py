@@ -1,5 +1,6 @@
 """docs/ and README.md say what results/ and the scripts say, and every link lands."""
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from tools import docs, headers
+from tools import docs, headers, performance_page
 
 
 def test_headers_agree_with_recorded_results():
@@ -15,7 +16,6 @@ def test_headers_agree_with_recorded_results():
 
 
 def test_a_changed_result_makes_the_header_stale(tmp_path, monkeypatch):
-    import json
     script = ROOT / "code10_lr_schedule.py"
     metrics = headers.recorded(script)
     assert metrics is not None, "results/code10_lr_schedule/metrics.json is not a complete recorded run"
@@ -30,6 +30,32 @@ def test_a_changed_result_makes_the_header_stale(tmp_path, monkeypatch):
 def test_docs_and_readme_are_generated_from_current_results(capsys):
     status = docs.main(["--check"])
     assert status == 0, capsys.readouterr().out
+
+
+def test_a_gpu_run_of_the_final_lesson_is_shown_with_its_device_and_date(tmp_path, monkeypatch):
+    lessons = docs.all_lessons()
+    script = lessons[-1]["script"]
+    monkeypatch.setattr(performance_page, "ROOT", tmp_path)
+    monkeypatch.setattr(performance_page, "BENCH", tmp_path / "results" / "benchmark")
+    assert "CUDA GPU: *not measured:*" in performance_page.wall_time(lessons)
+
+    run = json.loads(json.dumps(headers.recorded(script)))  # a copy of the recorded CPU run, moved to a GPU
+    run.update(started_at="2026-11-23T10:00:00+00:00", total_seconds=12.4)
+    run["environment"]["device_name"] = "NVIDIA H100 80GB HBM3"
+    path = performance_page.gpu_run_path(script)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(run))
+    gpu_line = performance_page.wall_time(lessons).splitlines()[-1]
+    assert gpu_line.startswith("- CUDA GPU: **12 s**") and "NVIDIA H100 80GB HBM3" in gpu_line
+    assert "started 2026-11-23T10:00:00+00:00" in gpu_line and "under 15 s: met" in gpu_line
+    assert performance_page.stale_runs(lessons) == []
+
+    run.update(total_seconds=15.2, source_sha256="0" * 64)
+    written = path.stat().st_mtime_ns
+    path.write_text(json.dumps(run))
+    os.utime(path, ns=(written + 10**9, written + 10**9))  # a later file, even where clocks are coarse
+    assert "under 15 s: not met" in performance_page.wall_time(lessons)
+    assert "run `make benchmark-cuda` again" in performance_page.stale_runs(lessons)[0]
 
 
 def test_the_link_checker_finds_a_broken_link(tmp_path, monkeypatch):

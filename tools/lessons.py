@@ -39,10 +39,10 @@ def _read(path, mtime):
     return json.loads(Path(path).read_text())
 
 
-def recorded(script):
-    """The script's recorded run: its metrics.json if the run completed on the
-    full data set, else None (an interrupted or --limit run is no record)."""
-    path = metrics_path(script)
+def recorded(script, path=None):
+    """The script's recorded run: its metrics.json (or ``path``) if the run
+    completed on the full data set, else None (an interrupted or --limit run is no record)."""
+    path = Path(path) if path else metrics_path(script)
     if not path.exists():
         return None
     m = _read(str(path), path.stat().st_mtime_ns)

@@ -1,9 +1,10 @@
 """Blocks of docs/performance.md, from results/benchmark/*.json and the lessons' results."""
 import json
 
-from .lessons import RESULTS
+from .lessons import RESULTS, ROOT, from_other_source, recorded
 
 BENCH = RESULTS / "benchmark"
+GPU_TARGET_SECONDS = 15  # a full run of the final lesson on a CUDA GPU, the course's speed target
 
 
 def _load(name):
@@ -32,18 +33,46 @@ def growth(lessons):
     return "\n".join(lines)
 
 
-def wall_time(lessons):
-    from .docs import summary_of
+def gpu_run_path(script):
+    """Where `make benchmark-cuda` records a full run of the final lesson on a
+    CUDA GPU: beside the benchmark, never in place of the lesson's own record."""
+    return BENCH / f"{script.stem}_cuda" / "metrics.json"
 
-    final = lessons[-1]
-    s = summary_of(final["script"])
-    if s is None:
-        return _missing(f"python {final['script'].name}")
-    m = json.loads((RESULTS / final["script"].stem / "metrics.json").read_text())
+
+def _full_run(m):
     env = m["environment"]
-    return (f"A full {s['epochs']}-epoch run of `{final['script'].name}`, evaluation included: "
-            f"**{s['total_seconds']:.0f} s** ({s['total_seconds'] / 60:.1f} minutes) on {env['device_name']}, "
-            f"{env['processor']}, {env['platform']}, torch {env['torch']}.")
+    started = f", started {m['started_at']}" if "started_at" in m else ""
+    return (f"**{m['total_seconds']:.0f} s** ({m['total_seconds'] / 60:.1f} minutes) on {env['device_name']}, "
+            f"{env['processor']}, {env['platform']}, torch {env['torch']}{started}")
+
+
+def wall_time(lessons):
+    final = lessons[-1]
+    script = final["script"]
+    cpu, gpu = recorded(script), recorded(script, gpu_run_path(script))
+    if cpu is None:
+        cpu_line = _missing(f"python {script.name}")
+    else:
+        cpu_line = f"{_full_run(cpu)} (the lesson's recorded run, results/{script.stem}/metrics.json)."
+    if gpu is None:
+        gpu_line = ("*not measured:* no CUDA GPU was available to the sessions that built this course; "
+                    "`make benchmark-cuda` on a machine with one measures it and regenerates this page.")
+    else:
+        verdict = "met" if gpu["total_seconds"] < GPU_TARGET_SECONDS else "not met"
+        gpu_line = (f"{_full_run(gpu)}; target under {GPU_TARGET_SECONDS} s: {verdict} "
+                    f"({gpu_run_path(script).relative_to(ROOT)}).")
+    return "\n".join([f"A full {final['module'].EPOCHS}-epoch run of `{script.name}`, evaluation included:",
+                      "", f"- CPU: {cpu_line}", f"- CUDA GPU: {gpu_line}"])
+
+
+def stale_runs(lessons):
+    """Problems with the GPU run of the final lesson, if there is one."""
+    script = lessons[-1]["script"]
+    gpu = recorded(script, gpu_run_path(script))
+    if gpu and from_other_source(script, gpu):
+        return [f"{gpu_run_path(script).relative_to(ROOT)} was recorded from other code than {script.name} "
+                "holds now: run `make benchmark-cuda` again"]
+    return []
 
 
 def profile():
@@ -86,9 +115,9 @@ def benchmark(name):
     b = _load(name)
     if b is None:
         if name == "cuda.json":
-            return ("*Not measured:* no CUDA GPU was available to the session that recorded these pages. "
-                    "On a machine with one: `python -m benchmarks.benchmark --device cuda --json "
-                    "results/benchmark/cuda.json`, then `python -m tools.docs`.")
+            return ("*Not measured:* no CUDA GPU was available to the sessions that built this course. "
+                    "On a machine with one, `make benchmark-cuda` measures this table and the full run below, "
+                    "then regenerates this page.")
         return _missing(f"python -m benchmarks.benchmark --json results/benchmark/{name}")
     from benchmarks.benchmark import render_markdown
 

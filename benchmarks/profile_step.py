@@ -6,7 +6,8 @@
 Three views of the same step: wall time per phase (next batch with its
 augmentation, forward, backward, optimizer step); the top operators by self
 time from torch.profiler; and an ablation, the step with every Dropout swapped
-for Identity, which isolates what Dropout's random masks cost.
+for Identity, which isolates what Dropout's random masks cost (the two take
+their steps in turn, so that a busy moment of the machine falls on both).
 """
 import argparse
 import copy
@@ -34,14 +35,14 @@ def batches_forever(lesson, device, seed):
     return forever(mnist_batches("data", True, lesson.BATCH_SIZE, lesson.TRAIN_TRANSFORMS, device, generator=gen))
 
 
-def time_phases(model, lesson, device, steps, warmup, seed):
-    """Median milliseconds of each phase of a training step."""
+def phase_timer(model, lesson, device, seed):
+    """A function that takes one training step of ``model`` and returns each phase's milliseconds."""
     torch.manual_seed(seed)
     opt = torch.optim.SGD(model.parameters(), lr=lesson.LR, momentum=lesson.MOMENTUM)
     model.train()
     source = batches_forever(lesson, device, seed)
-    times = {p: [] for p in PHASES}
-    for i in range(warmup + steps):
+
+    def step():
         marks = [time.perf_counter()]
         data, target = next(source)
         sync(device)
@@ -56,10 +57,25 @@ def time_phases(model, lesson, device, steps, warmup, seed):
         opt.step()
         sync(device)
         marks.append(time.perf_counter())
-        if i >= warmup:
-            for p, a, b in zip(PHASES, marks, marks[1:]):
-                times[p].append((b - a) * 1000)
-    return {p: statistics.median(v) for p, v in times.items()}
+        return [(b - a) * 1000 for a, b in zip(marks, marks[1:])]
+
+    return step
+
+
+def time_phases(models, lesson, device, steps, warmup, seed):
+    """Median milliseconds of each phase of a training step, for each model. The
+    models take their steps in turn, so that all of them meet the same machine:
+    on a shared one, two runs one after the other can differ by more than the
+    difference being measured."""
+    steppers = [phase_timer(model, lesson, device, seed) for model in models]
+    times = [{p: [] for p in PHASES} for _ in models]
+    for i in range(warmup + steps):
+        for step, model_times in zip(steppers, times):
+            ms = step()
+            if i >= warmup:
+                for p, value in zip(PHASES, ms):
+                    model_times[p].append(value)
+    return [{p: statistics.median(v) for p, v in model_times.items()} for model_times in times]
 
 
 def top_operators(model, lesson, device, steps, seed, limit=10):
@@ -79,10 +95,16 @@ def top_operators(model, lesson, device, steps, seed, limit=10):
             F.nll_loss(model(data), target).backward()
             opt.step()
         sync(device)
+    # On a GPU an operator's CPU time is only the cost of launching its kernels.
+    attr = "self_device_time_total" if device.type == "cuda" else "self_cpu_time_total"
     events = [e for e in prof.key_averages() if e.key.startswith("aten::")]
-    total = sum(e.self_cpu_time_total for e in events)
-    events.sort(key=lambda e: e.self_cpu_time_total, reverse=True)
-    return [{"op": e.key, "share": e.self_cpu_time_total / total, "calls": e.count} for e in events[:limit]]
+    total = sum(getattr(e, attr) for e in events)
+    events.sort(key=lambda e: getattr(e, attr), reverse=True)
+    return [{"op": e.key, "share": getattr(e, attr) / total, "calls": e.count} for e in events[:limit]]
+
+
+def timed_by(device):
+    return "self CUDA time" if device.type == "cuda" else "self CPU time"
 
 
 def without_dropout(model):
@@ -98,7 +120,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lesson", default="10", help="lesson number or script (default: the final lesson)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
-    parser.add_argument("--steps", type=number(minimum=1), default=40)
+    parser.add_argument("--steps", type=number(minimum=1), default=100)
     parser.add_argument("--warmup", type=number(minimum=0), default=5)
     parser.add_argument("--seed", type=number(minimum=0), default=1)
     parser.add_argument("--json", help="also write the figures here")
@@ -116,10 +138,10 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     model = lesson.Net().to(device)
 
-    phases = time_phases(model, lesson, device, args.steps, args.warmup, args.seed)
     has_dropout = any(isinstance(m, nn.Dropout) for m in model.modules())
-    plain = time_phases(without_dropout(model), lesson, device, args.steps, args.warmup, args.seed) \
-        if has_dropout else None
+    models = [model, without_dropout(model)] if has_dropout else [model]
+    timed = time_phases(models, lesson, device, args.steps, args.warmup, args.seed)
+    phases, plain = timed[0], (timed[1] if has_dropout else None)
     ops = top_operators(model, lesson, device, min(args.steps, 20), args.seed)
 
     step_ms = sum(phases.values())
@@ -130,7 +152,7 @@ def main(argv=None):
         plain_ms = sum(plain.values())
         print(f"  the same step with Dropout replaced by Identity: {plain_ms:.1f} ms "
               f"(Dropout costs {1 - plain_ms / step_ms:.0%} of the step)")
-    print("top operators by self CPU time:")
+    print(f"top operators by {timed_by(device)}:")
     for o in ops:
         print(f"  {o['op']:<40}{o['share']:7.1%}  ({o['calls']} calls)")
     if args.json:
@@ -139,6 +161,7 @@ def main(argv=None):
             "threads": torch.get_num_threads(), "batch_size": lesson.BATCH_SIZE, "steps": args.steps,
             "phases_ms": phases, "step_ms": step_ms,
             "step_ms_without_dropout": sum(plain.values()) if plain else None, "top_operators": ops,
+            "operators_timed_by": timed_by(device),
         })
     return 0
 

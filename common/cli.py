@@ -3,7 +3,7 @@ import argparse
 import math
 from pathlib import Path
 
-from .runtime import DEVICES, device_problem
+from .runtime import DEVICES, device_problem, pick_device
 
 SCRATCH = Path("scratch")  # where shortened runs go unless --out says otherwise (git ignores it)
 RUNS = Path("runs")  # where runs with other settings go (git ignores it): results/ keeps the recorded runs
@@ -47,8 +47,9 @@ def build_parser(script, description, defaults):
     parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: CUDA, then MPS, then CPU")
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="where MNIST's raw files are (or go)")
     parser.add_argument("--out", type=Path, default=None,
-                        help=f"folder for results (default: results/{script} for the script's own settings, "
-                             f"{RUNS}/{script}-<what changed> for others, e.g. {RUNS}/{script}-lr0.5, and "
+                        help=f"folder for results (default: results/{script} for the script's own settings on "
+                             f"the CPU, {RUNS}/{script}-<what changed> for others, e.g. {RUNS}/{script}-lr0.5 "
+                             f"or {RUNS}/{script}-cuda, and "
                              f"{SCRATCH}/{script} for --limit or --dry-run: only the recorded run writes results/)")
     parser.add_argument("--limit", type=number(minimum=1), default=None, metavar="N",
                         help="train and test on the first N images only, for a quick look")
@@ -70,10 +71,16 @@ def parse_args(parser, argv=None):
 
 
 def default_out(parser, args):
-    """results/<script> for the script's own settings only, so an experiment never replaces the recorded run."""
+    """results/<script> for the script's own settings on the CPU only, so an
+    experiment never replaces the recorded run. The recorded runs are CPU runs:
+    a GPU draws other random numbers and rounds convolutions differently, so
+    its run of the same script is another run, not a new record of this one."""
     script = parser.prog.split()[-1][: -len(".py")]
     if args.limit:
         return SCRATCH / script
     changed = [f"{name}{getattr(args, flag)}" for flag, name in SETTINGS.items()
                if getattr(args, flag) != parser.get_default(flag)]
+    device = pick_device(args.device).type
+    if device != "cpu":
+        changed.append(device)
     return RUNS / "-".join([script, *changed]) if changed else Path("results") / script

@@ -50,7 +50,7 @@ def sync(device):
 def seed_everything(seed, device):
     """Seed every generator a run touches; return the one for shuffling and augmentation."""
     random.seed(seed)
-    torch.manual_seed(seed)  # also seeds CUDA and MPS: weights' init and Dropout masks
+    torch.manual_seed(seed)  # the CPU's generator (weights' init) and the GPU's (Dropout's masks there)
     generator = torch.Generator(device=device)
     generator.manual_seed(seed)
     return generator

@@ -77,3 +77,19 @@ def test_cuda_refused_in_one_line_without_a_gpu(capsys):
     assert main(["--device", "cuda", "--nets", "final"]) == 2
     err = capsys.readouterr().err
     assert err.strip().count("\n") == 0 and "no CUDA GPU" in err
+
+
+def test_the_step_profile_runs_and_renders(tmp_path, mnist_dir, monkeypatch):
+    from benchmarks import profile_step
+    from tools import performance_page
+
+    monkeypatch.chdir(ROOT)  # it reads MNIST from data/, as `make benchmark` runs it
+    assert profile_step.main(["--steps", "2", "--warmup", "1", "--json", str(tmp_path / "profile.json")]) == 0
+    p = json.loads((tmp_path / "profile.json").read_text())
+    assert p["operators_timed_by"] == "self CPU time"
+    assert p["step_ms"] == pytest.approx(sum(p["phases_ms"].values())) and p["step_ms_without_dropout"] > 0
+    assert p["top_operators"] and all(o["op"].startswith("aten::") and 0 < o["share"] <= 1
+                                      for o in p["top_operators"])
+    monkeypatch.setattr(performance_page, "BENCH", tmp_path)
+    page = performance_page.profile()
+    assert "(torch.profiler, self CPU time)" in page and f"`{p['top_operators'][0]['op']}`" in page

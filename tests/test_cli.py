@@ -2,10 +2,17 @@
 import pytest
 import torch
 
-from common import cli
+from common import cli, runtime
 from conftest import LESSONS, run_script
 
 DEFAULTS = dict(epochs=15, batch_size=128, lr=0.01)
+
+
+@pytest.fixture(autouse=True)
+def cpu_only(monkeypatch):
+    """Parse as on a machine without a GPU, whatever this one has (a test may say otherwise)."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(runtime, "_mps_available", lambda: False)
 
 
 def parse(*argv):
@@ -60,6 +67,13 @@ def test_an_experiment_never_replaces_the_recorded_run():
     assert str(parse("--seed", "2", "--epochs", "3").out) == "runs/code99_test-epochs3-seed2"
     assert str(parse("--batch-size", "64", "--out", "here").out) == "here"
     assert str(parse("--seed", "1", "--lr", "0.01", "--device", "cpu").out) == "results/code99_test"  # the defaults
+
+
+def test_a_gpu_run_never_replaces_the_recorded_cpu_run(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # parsing only: no GPU is touched
+    assert str(parse().out) == "runs/code99_test-cuda"
+    assert str(parse("--lr", "0.5", "--device", "cuda").out) == "runs/code99_test-lr0.5-cuda"
+    assert str(parse("--device", "cpu").out) == "results/code99_test"
 
 
 @pytest.mark.parametrize("script", LESSONS)

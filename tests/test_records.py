@@ -4,6 +4,7 @@ import os
 import signal
 
 import pytest
+import torch
 
 from common.lesson import source_digest
 from common.results import deferred_interrupt, write_json
@@ -77,17 +78,21 @@ def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
     def run(**settings):
         base = {"seed": 2, "limit": None, "epochs": lesson.EPOCHS, "batch_size": lesson.BATCH_SIZE,
                 "lr": lesson.LR, "lr_schedule": lesson.LR_SCHEDULE}
-        return {"status": "complete", "source_sha256": source_digest(SCRIPT), "settings": {**base, **settings}}
+        return {"status": "complete", "source_sha256": source_digest(SCRIPT), "settings": {**base, **settings},
+                "environment": {"device": "cpu"}}
 
-    assert seeds.reusable(SCRIPT, run(), seed=2)
-    assert not seeds.reusable(SCRIPT, run(), seed=3)
-    assert not seeds.reusable(SCRIPT, run(lr=lesson.LR / 2), seed=2)
-    assert not seeds.reusable(SCRIPT, run(limit=600), seed=2)
-    assert not seeds.reusable(SCRIPT, dict(run(), status="interrupted"), seed=2)
-    assert not seeds.reusable(SCRIPT, dict(run(), source_sha256="0" * 64), seed=2)
+    assert seeds.reusable(SCRIPT, run(), seed=2, device="cpu")
+    assert not seeds.reusable(SCRIPT, run(), seed=3, device="cpu")
+    assert not seeds.reusable(SCRIPT, run(), seed=2, device="cuda")
+    assert not seeds.reusable(SCRIPT, run(lr=lesson.LR / 2), seed=2, device="cpu")
+    assert not seeds.reusable(SCRIPT, run(limit=600), seed=2, device="cpu")
+    assert not seeds.reusable(SCRIPT, dict(run(), status="interrupted"), seed=2, device="cpu")
+    assert not seeds.reusable(SCRIPT, dict(run(), source_sha256="0" * 64), seed=2, device="cpu")
 
 
-def test_seeds_out_keeps_the_committed_summary_and_runs_every_seed(tmp_path, monkeypatch):
+@pytest.fixture
+def fake_training(monkeypatch):
+    """seeds.main without training: each seed "runs" as a copy of the recorded run; returns (seed, folder) pairs."""
     recorded_run = json.loads((ROOT / "results" / SCRIPT.stem / "metrics.json").read_text())
     trained = []
 
@@ -96,9 +101,28 @@ def test_seeds_out_keeps_the_committed_summary_and_runs_every_seed(tmp_path, mon
         return {**recorded_run, "settings": {**recorded_run["settings"], "seed": seed}}
 
     monkeypatch.setattr(seeds, "run_seed", fake_run_seed)
-    committed = (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes()
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    return trained
+
+
+def committed_summary():
+    return (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes()
+
+
+def test_seeds_out_keeps_the_committed_summary_and_runs_every_seed(tmp_path, fake_training):
+    committed = committed_summary()
     seeds.main([SCRIPT.name, "--seeds", "1", "6", "--out", str(tmp_path)])
-    assert trained == [(1, tmp_path), (6, tmp_path)]  # seed 1 is trained too: results/ is not borrowed
+    assert fake_training == [(1, tmp_path), (6, tmp_path)]  # seed 1 is trained too: results/ is not borrowed
     assert [r["seed"] for r in json.loads((tmp_path / "seeds.json").read_text())["seeds"]] == [1, 6]
     assert (tmp_path / "seeds.md").exists()
-    assert (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes() == committed
+    assert committed_summary() == committed
+
+
+def test_seeds_on_a_gpu_go_to_runs_not_over_the_recorded_cpu_seeds(tmp_path, fake_training, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # no GPU is touched: training is faked
+    monkeypatch.setattr(seeds, "ROOT", tmp_path)
+    committed = committed_summary()
+    seeds.main([SCRIPT.name, "--seeds", "1", "2"])
+    where = tmp_path / "runs" / f"{SCRIPT.stem}-seeds-cuda"
+    assert fake_training == [(1, where), (2, where)]  # the CPU record of seed 1 is not reused either
+    assert (where / "seeds.json").exists() and committed_summary() == committed

@@ -4,6 +4,9 @@ refresh the scripts' Results headers from what they recorded.
     python -m tools.run_all                 # all ten (lesson 1 alone takes well over an hour on a CPU)
     python -m tools.run_all --from 2        # lessons 2 to 10
     python -m tools.run_all --only 4 9      # just these
+
+Other flags go to every lesson. The recorded runs are CPU runs: on a machine
+with a GPU, add --device cpu to record them again (a GPU run goes to runs/).
 """
 import argparse
 import subprocess

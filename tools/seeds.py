@@ -10,6 +10,10 @@ With --out DIR, everything goes under DIR instead, so that trying other seeds
 or settings never replaces the committed summary:
 
     python -m tools.seeds code10_lr_schedule.py --seeds 6 7 8 --out runs/seeds
+
+The recorded seeds are CPU runs; on a GPU (the default where there is one)
+they go to runs/<script>-seeds-cuda/ unless --out says otherwise, and
+`--device cpu` reproduces the recorded ones.
 """
 import argparse
 import json
@@ -18,20 +22,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+from common.cli import RUNS
+from common.runtime import DEVICES, device_problem, pick_device
 from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, resolve
 from .summarise import epoch_summary
 
 
-def reusable(script, m, seed):
-    """Is ``m`` a finished full run of exactly what `python <script> --seed <seed>` does now?"""
+def reusable(script, m, seed, device):
+    """Is ``m`` a finished full run of exactly what `python <script> --seed <seed>` does now on ``device``?"""
     if m is None or m["status"] != "complete" or m["settings"]["limit"] is not None:
         return False
-    if from_other_source(script, m) or m["settings"]["seed"] != seed:
+    if from_other_source(script, m) or m["settings"]["seed"] != seed or m["environment"]["device"] != device:
         return False
     lesson = load_module(script)
     s = m["settings"]
     return (s["epochs"], s["batch_size"], s["lr"], s["lr_schedule"]) == \
         (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, lesson.LR_SCHEDULE)
+
+
+def _device(extra):
+    """The device type the lesson runs will use, given the flags passed on to them."""
+    parser = argparse.ArgumentParser(prog="python -m tools.seeds", add_help=False, allow_abbrev=False)
+    parser.add_argument("--device", choices=DEVICES, default="auto")
+    name = parser.parse_known_args(extra)[0].device
+    if device_problem(name):
+        parser.error(device_problem(name))
+    return pick_device(name).type
 
 
 def run_seed(script, seed, extra, base):
@@ -94,14 +110,21 @@ def main(argv=None):
     if len(set(args.seeds)) != len(args.seeds):
         parser.error("--seeds: each seed once")
     script = resolve(args.script)
-    base = (ROOT / args.out) if args.out else RESULTS / script.stem
+    device = _device(extra)
+    if args.out:
+        base = ROOT / args.out
+    elif device == "cpu":
+        base = RESULTS / script.stem
+    else:  # the recorded seeds are CPU runs, like every recorded run (see common/cli.py)
+        base = ROOT / RUNS / f"{script.stem}-seeds-{device}"
+        print(f"the runs on {device} go to {base.relative_to(ROOT)}/ (results/ holds CPU runs)")
     record = recorded(script) if args.out is None else None  # seed 1's recorded run counts for results/ only
     runs = []
     for seed in args.seeds:
         # A finished run of exactly this script and these settings is reused, not trained again.
         path = base / "seeds" / f"seed{seed}" / "metrics.json"
         earlier = record if seed == 1 and record else (json.loads(path.read_text()) if path.exists() else None)
-        if not args.rerun and not extra and reusable(script, earlier, seed):
+        if not args.rerun and not extra and reusable(script, earlier, seed, device):
             where = f"results/{script.stem}/metrics.json" if earlier is record else path.relative_to(ROOT)
             print(f"seed {seed}: reusing the finished run {where}")
             runs.append(earlier)

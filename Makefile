@@ -33,11 +33,12 @@ test-fast: setup
 	$(PY) -m pytest --skip-slow
 
 # Re-run all ten lessons for their full length, in order, then refresh the headers.
+# The recorded runs are CPU runs, also on a machine with a GPU (see README.md).
 lessons: setup
-	$(PY) -m tools.run_all
+	$(PY) -m tools.run_all --device cpu
 
 seeds: setup
-	$(PY) -m tools.seeds $(LESSON) --seeds 1 2 3 4 5
+	$(PY) -m tools.seeds $(LESSON) --seeds 1 2 3 4 5 --device cpu
 
 headers: setup
 	$(PY) -m tools.headers

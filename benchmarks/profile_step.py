@@ -95,16 +95,20 @@ def top_operators(model, lesson, device, steps, seed, limit=10):
             F.nll_loss(model(data), target).backward()
             opt.step()
         sync(device)
-    # On a GPU an operator's CPU time is only the cost of launching its kernels.
-    attr = "self_device_time_total" if device.type == "cuda" else "self_cpu_time_total"
+    attr, name = operator_time(device)
     events = [e for e in prof.key_averages() if e.key.startswith("aten::")]
     total = sum(getattr(e, attr) for e in events)
+    if total <= 0:
+        raise SystemExit(f"error: torch.profiler recorded no {name} for the step's operators")
     events.sort(key=lambda e: getattr(e, attr), reverse=True)
     return [{"op": e.key, "share": getattr(e, attr) / total, "calls": e.count} for e in events[:limit]]
 
 
-def timed_by(device):
-    return "self CUDA time" if device.type == "cuda" else "self CPU time"
+def operator_time(device):
+    """The profiler's measure of an operator's own time on ``device``, and its name: on a
+    GPU an operator's CPU time is only what launching its kernels costs."""
+    return ("self_device_time_total", "self CUDA time") if device.type == "cuda" else \
+        ("self_cpu_time_total", "self CPU time")
 
 
 def without_dropout(model):
@@ -152,7 +156,7 @@ def main(argv=None):
         plain_ms = sum(plain.values())
         print(f"  the same step with Dropout replaced by Identity: {plain_ms:.1f} ms "
               f"(Dropout costs {1 - plain_ms / step_ms:.0%} of the step)")
-    print(f"top operators by {timed_by(device)}:")
+    print(f"top operators by {operator_time(device)[1]}:")
     for o in ops:
         print(f"  {o['op']:<40}{o['share']:7.1%}  ({o['calls']} calls)")
     if args.json:
@@ -161,7 +165,7 @@ def main(argv=None):
             "threads": torch.get_num_threads(), "batch_size": lesson.BATCH_SIZE, "steps": args.steps,
             "phases_ms": phases, "step_ms": step_ms,
             "step_ms_without_dropout": sum(plain.values()) if plain else None, "top_operators": ops,
-            "operators_timed_by": timed_by(device),
+            "operators_timed_by": operator_time(device)[1],
         })
     return 0
 

@@ -6,7 +6,8 @@ For the final lesson's network on this repository's own path: training
 images per second as the lessons run it, then with channels-last memory
 format, with torch.compile, with Dropout's masks removed (to show their cost,
 not as an option), and at other batch sizes. Median of several repetitions
-after warm-up; the same seed everywhere.
+after warm-up, the variants taking their turns round by round; the same seed
+everywhere.
 """
 import argparse
 import statistics
@@ -25,25 +26,32 @@ from tools.lessons import load_module, resolve
 from .profile_step import without_dropout
 
 
-def images_per_second(model, lesson, batch_size, steps, warmup, repeats, seed, channels_last=False):
+def rate_meter(model, lesson, batch_size, steps, warmup, seed, channels_last=False):
+    """A function that times ``steps`` training steps of ``model`` after ``warmup`` untimed
+    ones, and returns images per second; each call goes on where the last one stopped."""
     gen = torch.Generator().manual_seed(seed)
     source = forever(mnist_batches("data", True, batch_size, lesson.TRAIN_TRANSFORMS, torch.device("cpu"),
                                    generator=gen))
     opt = torch.optim.SGD(model.parameters(), lr=lesson.LR, momentum=lesson.MOMENTUM)
     model.train()
-    rates = []
-    for r in range(repeats):
-        for i in range(warmup + steps):
-            if i == warmup:
-                start = time.perf_counter()
-            data, target = next(source)
-            if channels_last:
-                data = data.contiguous(memory_format=torch.channels_last)
-            opt.zero_grad(set_to_none=True)
-            F.nll_loss(model(data), target).backward()
-            opt.step()
-        rates.append(steps * batch_size / (time.perf_counter() - start))
-    return {"median": statistics.median(rates), "min": min(rates), "max": max(rates)}
+
+    def step():
+        data, target = next(source)
+        if channels_last:
+            data = data.contiguous(memory_format=torch.channels_last)
+        opt.zero_grad(set_to_none=True)
+        F.nll_loss(model(data), target).backward()
+        opt.step()
+
+    def measure():
+        for _ in range(warmup):
+            step()
+        start = time.perf_counter()
+        for _ in range(steps):
+            step()
+        return steps * batch_size / (time.perf_counter() - start)
+
+    return measure
 
 
 def main(argv=None):
@@ -68,22 +76,34 @@ def main(argv=None):
         torch.manual_seed(args.seed)
         return lesson.Net()
 
-    common = dict(steps=args.steps, warmup=args.warmup, repeats=args.repeats, seed=args.seed)
+    common = dict(steps=args.steps, warmup=args.warmup, seed=args.seed)
     bs = lesson.BATCH_SIZE
-    rows = [("as the lessons run it", images_per_second(fresh(), lesson, bs, **common))]
-    rows.append(("channels-last memory format",
-                 images_per_second(fresh().to(memory_format=torch.channels_last), lesson, bs, channels_last=True,
-                                   **common)))
+    compiled = "torch.compile (inductor)"
+    meters = [("as the lessons run it", rate_meter(fresh(), lesson, bs, **common)),
+              ("channels-last memory format", rate_meter(fresh().to(memory_format=torch.channels_last), lesson, bs,
+                                                         channels_last=True, **common))]
     if not args.no_compile:
-        try:
-            compiled = torch.compile(fresh())
-            rows.append(("torch.compile (inductor)", images_per_second(compiled, lesson, bs, **common)))
-        except Exception as err:  # no compiler on this machine, an unsupported backend: report, don't fail
-            rows.append((f"torch.compile failed: {type(err).__name__}", None))
-    rows.append(("without Dropout (its cost, not an option)",
-                 images_per_second(without_dropout(fresh()), lesson, bs, **common)))
-    for other in (64, 256, 512):
-        rows.append((f"batch size {other} instead of {bs}", images_per_second(fresh(), lesson, other, **common)))
+        meters.append((compiled, rate_meter(torch.compile(fresh()), lesson, bs, **common)))
+    meters.append(("without Dropout (its cost, not an option)", rate_meter(without_dropout(fresh()), lesson, bs,
+                                                                           **common)))
+    meters += [(f"batch size {other} instead of {bs}", rate_meter(fresh(), lesson, other, **common))
+               for other in (64, 256, 512)]
+
+    # Round by round, every variant in turn, so that a slow moment of a shared machine
+    # falls on all of them rather than on whichever was being measured.
+    rates, failed = {name: [] for name, _ in meters}, {}
+    for _ in range(args.repeats):
+        for name, measure in meters:
+            if name in failed:
+                continue
+            try:
+                rates[name].append(measure())
+            except Exception as err:  # torch.compile builds at the first step: no compiler here, say so
+                if name != compiled:
+                    raise
+                failed[name] = type(err).__name__
+    rows = [(f"torch.compile failed: {failed[name]}", None) if name in failed else
+            (name, {"median": statistics.median(r), "min": min(r), "max": max(r)}) for name, r in rates.items()]
 
     base = rows[0][1]["median"]
     print(f"{script.name}, CPU with {torch.get_num_threads()} threads, training images per second "

@@ -26,6 +26,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture
+def no_gpu(monkeypatch):
+    """This machine as one without a GPU, whatever it has; a test may then pretend otherwise."""
+    from common import runtime
+
+    monkeypatch.setattr(runtime.torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(runtime, "_mps_available", lambda: False)
+
+
 @pytest.fixture(scope="session")
 def mnist_dir():
     """The repository's data folder, made ready exactly as a lesson script does it."""

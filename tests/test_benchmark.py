@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-import torch
 
 from benchmarks.benchmark import main, render_markdown
 from conftest import ROOT
@@ -72,8 +71,7 @@ def test_reports_print_and_render(quick_run):
     assert "| pipeline | train images/s |" in markdown
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
-def test_cuda_refused_in_one_line_without_a_gpu(capsys):
+def test_cuda_refused_in_one_line_without_a_gpu(capsys, no_gpu):
     assert main(["--device", "cuda", "--nets", "final"]) == 2
     err = capsys.readouterr().err
     assert err.strip().count("\n") == 0 and "no CUDA GPU" in err
@@ -93,3 +91,19 @@ def test_the_step_profile_runs_and_renders(tmp_path, mnist_dir, monkeypatch):
     monkeypatch.setattr(performance_page, "BENCH", tmp_path)
     page = performance_page.profile()
     assert "(torch.profiler, self CPU time)" in page and f"`{p['top_operators'][0]['op']}`" in page
+
+
+def test_the_variants_run_and_render(tmp_path, mnist_dir, monkeypatch):
+    from benchmarks import variants
+    from tools import performance_page
+
+    monkeypatch.chdir(ROOT)
+    argv = ["--steps", "2", "--warmup", "1", "--repeats", "2", "--no-compile", "--json", str(tmp_path / "variants.json")]
+    assert variants.main(argv) == 0
+    v = json.loads((tmp_path / "variants.json").read_text())
+    assert v["rows"][0]["variant"] == "as the lessons run it" and len(v["rows"]) == 6
+    assert all(0 < r["images_per_second"]["min"] <= r["images_per_second"]["median"] <= r["images_per_second"]["max"]
+               for r in v["rows"])
+    monkeypatch.setattr(performance_page, "BENCH", tmp_path)
+    page = performance_page.variants()
+    assert "| as the lessons run it |" in page and "×1.00" in page and "batch size 512 instead of 128" in page

@@ -6,13 +6,7 @@ from common import cli, runtime
 from conftest import LESSONS, run_script
 
 DEFAULTS = dict(epochs=15, batch_size=128, lr=0.01)
-
-
-@pytest.fixture(autouse=True)
-def cpu_only(monkeypatch):
-    """Parse as on a machine without a GPU, whatever this one has (a test may say otherwise)."""
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    monkeypatch.setattr(runtime, "_mps_available", lambda: False)
+pytestmark = pytest.mark.usefixtures("no_gpu")  # what is parsed must not depend on this machine
 
 
 def parse(*argv):
@@ -43,7 +37,6 @@ def test_invalid_values_are_refused(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_asking_for_a_missing_gpu_is_refused(capsys):
     with pytest.raises(SystemExit) as exit_info:
         parse("--device", "cuda")
@@ -70,7 +63,9 @@ def test_an_experiment_never_replaces_the_recorded_run():
 
 
 def test_a_gpu_run_never_replaces_the_recorded_cpu_run(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # parsing only: no GPU is touched
+    monkeypatch.setattr(runtime, "_mps_available", lambda: True)  # parsing only: no GPU is touched
+    assert str(parse().out) == "runs/code99_test-mps"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert str(parse().out) == "runs/code99_test-cuda"
     assert str(parse("--lr", "0.5", "--device", "cuda").out) == "runs/code99_test-lr0.5-cuda"
     assert str(parse("--device", "cpu").out) == "results/code99_test"

@@ -91,7 +91,7 @@ def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
 
 
 @pytest.fixture
-def fake_training(monkeypatch):
+def fake_training(monkeypatch, no_gpu):
     """seeds.main without training: each seed "runs" as a copy of the recorded run; returns (seed, folder) pairs."""
     recorded_run = json.loads((ROOT / "results" / SCRIPT.stem / "metrics.json").read_text())
     trained = []
@@ -101,28 +101,37 @@ def fake_training(monkeypatch):
         return {**recorded_run, "settings": {**recorded_run["settings"], "seed": seed}}
 
     monkeypatch.setattr(seeds, "run_seed", fake_run_seed)
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     return trained
 
 
-def committed_summary():
-    return (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes()
-
-
 def test_seeds_out_keeps_the_committed_summary_and_runs_every_seed(tmp_path, fake_training):
-    committed = committed_summary()
+    committed = (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes()
     seeds.main([SCRIPT.name, "--seeds", "1", "6", "--out", str(tmp_path)])
     assert fake_training == [(1, tmp_path), (6, tmp_path)]  # seed 1 is trained too: results/ is not borrowed
     assert [r["seed"] for r in json.loads((tmp_path / "seeds.json").read_text())["seeds"]] == [1, 6]
     assert (tmp_path / "seeds.md").exists()
-    assert committed_summary() == committed
+    assert (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes() == committed
 
 
 def test_seeds_on_a_gpu_go_to_runs_not_over_the_recorded_cpu_seeds(tmp_path, fake_training, monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # no GPU is touched: training is faked
     monkeypatch.setattr(seeds, "ROOT", tmp_path)
-    committed = committed_summary()
+    monkeypatch.setattr(seeds, "RESULTS", tmp_path / "results")  # a wrong turn must not touch the real ones
     seeds.main([SCRIPT.name, "--seeds", "1", "2"])
     where = tmp_path / "runs" / f"{SCRIPT.stem}-seeds-cuda"
     assert fake_training == [(1, where), (2, where)]  # the CPU record of seed 1 is not reused either
-    assert (where / "seeds.json").exists() and committed_summary() == committed
+    assert (where / "seeds.json").exists() and not (tmp_path / "results").exists()
+
+
+def test_seeds_on_the_cpu_reuse_the_recorded_run_also_when_asked_for_the_cpu(tmp_path, fake_training, monkeypatch):
+    monkeypatch.setattr(seeds, "RESULTS", tmp_path)  # the summary is written here; seed 1 still comes from results/
+    seeds.main([SCRIPT.name, "--seeds", "1", "2", "--device", "cpu"])
+    assert fake_training == [(2, tmp_path / SCRIPT.stem)]  # seed 1 is the recorded run, not trained again
+
+
+def test_seeds_refuse_a_missing_gpu_in_one_line(fake_training, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        seeds.main([SCRIPT.name, "--seeds", "1", "--device", "cuda"])
+    assert exit_info.value.code == 2 and fake_training == []
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith("no CUDA GPU is available on this machine "
+                                                                      "(use --device auto or cpu)")

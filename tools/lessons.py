@@ -58,6 +58,14 @@ def from_other_source(script, m):
     return m.get("source_sha256") not in (None, source_digest(script))
 
 
+def with_own_settings(script, m):
+    """Was run ``m`` trained with the script's own settings (epochs, batch size, learning rate and its schedule)?"""
+    lesson = load_module(script)
+    s = m["settings"]
+    return (s["epochs"], s["batch_size"], s["lr"], s["lr_schedule"]) == \
+        (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, lesson.LR_SCHEDULE)
+
+
 def refresh(path, new, check):
     """True when ``path`` does not hold ``new``; unless ``check``, also write it (atomically) and say so."""
     path = Path(path)

@@ -1,10 +1,12 @@
 """Blocks of docs/performance.md, from results/benchmark/*.json and the lessons' results."""
 import json
 
-from .lessons import RESULTS, ROOT, from_other_source, recorded
+from .lessons import RESULTS, from_other_source, metrics_path, recorded, with_own_settings
 
 BENCH = RESULTS / "benchmark"
 GPU_TARGET_SECONDS = 15  # a full run of the final lesson on a CUDA GPU, the course's speed target
+NO_GPU = ("no CUDA GPU was available to the sessions that built this course; on a machine with one, "
+          "`make benchmark-cuda` measures this and the full run of the final lesson there, then regenerates this page")
 
 
 def _load(name):
@@ -39,6 +41,29 @@ def gpu_run_path(script):
     return BENCH / f"{script.stem}_cuda" / "metrics.json"
 
 
+def _shown(path):
+    """A path under results/, written from the folder that holds results/ (the
+    repository's root; the tests move the benchmark's results elsewhere)."""
+    return path.relative_to(BENCH.parents[1] if BENCH in path.parents else RESULTS.parent)
+
+
+def gpu_run(script):
+    """The final lesson's run on a CUDA GPU, if there is one, and what is wrong with it (or None)."""
+    path = gpu_run_path(script)
+    if not path.exists():
+        return None, None
+    m = recorded(script, path)
+    if m is None:
+        return None, "is not a finished full run"
+    if m["environment"]["device"] != "cuda":
+        return None, f"is a run on {m['environment']['device']}, not on a CUDA GPU"
+    if not with_own_settings(script, m):
+        return None, f"is a run with other settings than {script.name}'s own"
+    if from_other_source(script, m):
+        return m, f"was recorded from other code than {script.name} holds now"
+    return m, None
+
+
 def _full_run(m):
     env = m["environment"]
     started = f", started {m['started_at']}" if "started_at" in m else ""
@@ -49,32 +74,35 @@ def _full_run(m):
 def wall_time(lessons):
     final = lessons[-1]
     script = final["script"]
-    cpu, gpu = recorded(script), recorded(script, gpu_run_path(script))
+    cpu = recorded(script)
+    gpu, problem = gpu_run(script)
     if cpu is None:
         cpu_line = _missing(f"python {script.name}")
     else:
-        cpu_line = f"{_full_run(cpu)} (the lesson's recorded run, results/{script.stem}/metrics.json)."
-    if gpu is None:
-        gpu_line = ("*not measured:* no CUDA GPU was available to the sessions that built this course; "
-                    "`make benchmark-cuda` on a machine with one measures it and regenerates this page.")
+        cpu_line = f"{_full_run(cpu)} (the lesson's recorded run, {_shown(metrics_path(script))})."
+    if problem:
+        gpu_line = f"*no valid run:* {_shown(gpu_run_path(script))} {problem}."
+    elif gpu is None:
+        gpu_line = f"*not measured:* {NO_GPU}."
     else:
         verdict = "met" if gpu["total_seconds"] < GPU_TARGET_SECONDS else "not met"
         gpu_line = (f"{_full_run(gpu)}; target under {GPU_TARGET_SECONDS} s: {verdict} "
-                    f"({gpu_run_path(script).relative_to(ROOT)}).")
-    return "\n".join([f"A full {final['module'].EPOCHS}-epoch run of `{script.name}`, training and evaluation, "
-                      "from the start of the first epoch to the end of the last evaluation (the start-up before "
-                      "it, importing PyTorch and putting MNIST on the device, is not counted):",
+                    f"({_shown(gpu_run_path(script))}).")
+    return "\n".join([f"A full {final['module'].EPOCHS}-epoch run of `{script.name}`: training, evaluation and "
+                      "saving each epoch's results, from the start of the first epoch to the end of the last "
+                      "(the start-up before it, importing PyTorch and putting MNIST on the device, is not counted):",
                       "", f"- CPU: {cpu_line}", f"- CUDA GPU: {gpu_line}"])
 
 
 def stale_runs(lessons):
-    """Problems with the GPU run of the final lesson, if there is one."""
+    """What is wrong with the final lesson's GPU run, if there is one: a check of `python -m tools.docs`."""
     script = lessons[-1]["script"]
-    gpu = recorded(script, gpu_run_path(script))
-    if gpu and from_other_source(script, gpu):
-        return [f"{gpu_run_path(script).relative_to(ROOT)} was recorded from other code than {script.name} "
-                "holds now: run `make benchmark-cuda` again"]
-    return []
+    _, problem = gpu_run(script)
+    if problem is None:
+        return []
+    folder = _shown(gpu_run_path(script).parent)
+    return [f"{folder}/metrics.json {problem}: run `make benchmark-cuda` again on a machine with a CUDA GPU, "
+            f"or `git rm -r {folder}`"]
 
 
 def profile():
@@ -82,7 +110,8 @@ def profile():
     if p is None:
         return _missing("python -m benchmarks.profile_step --json results/benchmark/profile.json")
     lines = [f"`{p['script']}` on the {p['device']} ({p['threads']} threads), batch {p['batch_size']}: "
-             f"**{p['step_ms']:.1f} ms** per training step (median of {p['steps']}).", "",
+             f"**{p['step_ms']:.1f} ms** per training step (the sum of its phases' medians over {p['steps']} steps).",
+             "",
              "| phase | ms | share |", "|---|---:|---:|"]
     for phase, ms in p["phases_ms"].items():
         lines.append(f"| {phase} | {ms:.1f} | {ms / p['step_ms']:.0%} |")
@@ -118,9 +147,7 @@ def benchmark(name):
     b = _load(name)
     if b is None:
         if name == "cuda.json":
-            return ("*Not measured:* no CUDA GPU was available to the sessions that built this course. "
-                    "On a machine with one, `make benchmark-cuda` measures this table and the full run below, "
-                    "then regenerates this page.")
+            return f"*Not measured:* {NO_GPU}."
         return _missing(f"python -m benchmarks.benchmark --json results/benchmark/{name}")
     from benchmarks.benchmark import render_markdown
 

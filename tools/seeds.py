@@ -11,9 +11,9 @@ or settings never replaces the committed summary:
 
     python -m tools.seeds code10_lr_schedule.py --seeds 6 7 8 --out runs/seeds
 
-The recorded seeds are CPU runs; on a GPU (the default where there is one)
-they go to runs/<script>-seeds-cuda/ unless --out says otherwise, and
-`--device cpu` reproduces the recorded ones.
+The recorded seeds are CPU runs: on a GPU (--device auto picks one where
+there is one) the runs go to runs/<script>-seeds-cuda/ unless --out says
+otherwise, and --device cpu records the CPU ones.
 """
 import argparse
 import json
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from common.cli import RUNS
 from common.runtime import DEVICES, device_problem, pick_device
-from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, resolve
+from .lessons import RESULTS, ROOT, from_other_source, recorded, resolve, with_own_settings
 from .summarise import epoch_summary
 
 
@@ -34,20 +34,7 @@ def reusable(script, m, seed, device):
         return False
     if from_other_source(script, m) or m["settings"]["seed"] != seed or m["environment"]["device"] != device:
         return False
-    lesson = load_module(script)
-    s = m["settings"]
-    return (s["epochs"], s["batch_size"], s["lr"], s["lr_schedule"]) == \
-        (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, lesson.LR_SCHEDULE)
-
-
-def _device(extra):
-    """The device type the lesson runs will use, given the flags passed on to them."""
-    parser = argparse.ArgumentParser(prog="python -m tools.seeds", add_help=False, allow_abbrev=False)
-    parser.add_argument("--device", choices=DEVICES, default="auto")
-    name = parser.parse_known_args(extra)[0].device
-    if device_problem(name):
-        parser.error(device_problem(name))
-    return pick_device(name).type
+    return with_own_settings(script, m)
 
 
 def run_seed(script, seed, extra, base):
@@ -104,13 +91,20 @@ def main(argv=None):
                         help="folder for the runs and the summary (default: results/<script>, the recorded ones)")
     parser.add_argument("--rerun", action="store_true",
                         help="train every seed again, even where a finished run of the same settings exists")
+    parser.add_argument("--device", choices=DEVICES, default="auto",
+                        help="for every run; the recorded seeds are CPU runs, so on a GPU the runs go to "
+                             "runs/<script>-seeds-<device>/ unless --out says otherwise")
     args, extra = parser.parse_known_args(argv)
     if any(a.startswith(("--seed", "--limit", "--dry-run")) for a in extra):
         parser.error("--seed, --limit and --dry-run are chosen by this tool; pass only training flags")
+    if any(a.startswith("--dev") for a in extra):
+        parser.error("--device: write it in full")
     if len(set(args.seeds)) != len(args.seeds):
         parser.error("--seeds: each seed once")
+    if device_problem(args.device):
+        parser.error(device_problem(args.device))
     script = resolve(args.script)
-    device = _device(extra)
+    device = pick_device(args.device).type
     if args.out:
         base = ROOT / args.out
     elif device == "cpu":
@@ -129,7 +123,7 @@ def main(argv=None):
             print(f"seed {seed}: reusing the finished run {where}")
             runs.append(earlier)
             continue
-        runs.append(run_seed(script, seed, extra, base))
+        runs.append(run_seed(script, seed, ["--device", args.device, *extra], base))
     summary = summarise(script, runs)
     from common.results import atomic_path, write_json
 

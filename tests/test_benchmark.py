@@ -39,7 +39,9 @@ def test_json_holds_every_figure(quick_run):
     _, results, _ = quick_run
     assert {"benchmark", "date", "settings", "machine", "device_peak", "notes", "nets"} <= set(results)
     assert results["settings"]["device"] == "cpu" and results["settings"]["nets"] == ["final"]
-    assert results["device_peak"]["method"] == "measured matmul peak" and results["device_peak"]["flops_per_s"] > 0
+    peak = results["device_peak"]
+    assert peak["method"] == "measured peak" and peak["flops_per_s"] == max(peak["kernels_flops_per_s"].values()) > 0
+    assert peak["rounds"] == 1 + 2 and peak["flops_per_s"] == max(peak["rounds_flops_per_s"])  # 2 configurations
     assert {"cpu", "torch", "torch_threads", "device_name"} <= set(results["machine"])
 
     net = results["nets"]["final"]
@@ -66,7 +68,7 @@ def test_reports_print_and_render(quick_run):
     for text in (proc.stdout, markdown, render_markdown(results)):
         assert "final network (code10_lr_schedule.py)" in text.replace("**", "")
         assert "usual (DataLoader)" in text and "ours (common/)" in text and "ours / usual" in text
-        assert "measured matmul peak" in text
+        assert "measured peak" in text and "3x3 convolution" in text
     assert markdown == render_markdown(results)
     assert "| pipeline | train images/s |" in markdown
 

@@ -24,8 +24,8 @@ memory is its own. In it: warm-up steps (not timed), then several timed
 repetitions of a fixed number of steps; the figures are the median and the
 range (min-max) over the repetitions. Also reported: what the data side
 alone delivers (the same batches, no network), the network's FLOPs per image,
-the fraction of the device's measured float32 matmul peak that the training
-step reaches, and the peak memory. This is a benchmark, not a test: it prints
+the fraction of the device's measured float32 peak (the faster of a large
+matmul and a large convolution) that the training step reaches, and the peak memory. This is a benchmark, not a test: it prints
 figures and asserts nothing about them.
 
 torch uses every core by default; when other programs keep cores busy, its
@@ -38,7 +38,6 @@ import datetime
 import importlib
 import itertools
 import json
-import math
 import os
 import platform
 import shlex
@@ -442,8 +441,8 @@ def _tf32_off():
 
 def _peak_kernels(device):
     """The two kinds of work a training step is made of, each big enough to keep the device busy:
-    a square matmul, and a 3x3 convolution (on CPUs PyTorch runs these with oneDNN, which can be
-    much faster than its matmul library: neither alone is the device's peak)."""
+    a square matmul and a 3x3 convolution. Neither alone is the peak: on CPUs PyTorch runs
+    convolutions with oneDNN, which can be much faster than its matmul library."""
     gen = torch.Generator(device=device).manual_seed(0)
     n = PEAK_MATRIX[device.type]
     a, b = (torch.randn(n, n, generator=gen, device=device) for _ in range(2))

@@ -58,11 +58,16 @@ def build_parser(script, description, defaults):
     return parser
 
 
+def refuse_unusable_device(parser, name):
+    """Stop with the parser's one-line error (exit status 2, like its every refusal) if ``name`` cannot be used here."""
+    problem = device_problem(name)
+    if problem:
+        parser.error(problem)
+
+
 def parse_args(parser, argv=None):
     args = parser.parse_args(argv)
-    problem = device_problem(args.device)
-    if problem:
-        parser.error(problem)  # exit status 2, like every other refusal of the parser
+    refuse_unusable_device(parser, args.device)
     if args.dry_run:
         args.epochs, args.limit = 1, min(args.limit or 512, 512)
     if args.out is None:

@@ -11,12 +11,13 @@ import pickle
 import sys
 from pathlib import Path
 
+from common.cli import refuse_unusable_device
 from common.data import DataError, ensure_mnist
 from common.engine import evaluate
 from common.lesson import TEST_BATCH_SIZE
 from common.loader import mnist_batches
 from common.results import load_weights
-from common.runtime import DEVICES, device_problem, pick_device
+from common.runtime import DEVICES, pick_device
 
 from .lessons import RESULTS, load_module, resolve
 
@@ -28,8 +29,7 @@ def main(argv=None):
     parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     args = parser.parse_args(argv)
-    if device_problem(args.device):
-        parser.error(device_problem(args.device))
+    refuse_unusable_device(parser, args.device)
     script = resolve(args.script)
     weights = args.weights or RESULTS / script.stem / "model.pt"
     if not weights.exists():

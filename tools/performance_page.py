@@ -1,7 +1,7 @@
 """Blocks of docs/performance.md, from results/benchmark/*.json and the lessons' results."""
 import json
 
-from .lessons import RESULTS, from_other_source, metrics_path, recorded, with_own_settings
+from .lessons import RESULTS, from_other_source, recorded, with_own_settings
 
 BENCH = RESULTS / "benchmark"
 GPU_TARGET_SECONDS = 15  # a full run of the final lesson on a CUDA GPU, the course's speed target
@@ -42,9 +42,8 @@ def gpu_run_path(script):
 
 
 def _shown(path):
-    """A path under results/, written from the folder that holds results/ (the
-    repository's root; the tests move the benchmark's results elsewhere)."""
-    return path.relative_to(BENCH.parents[1] if BENCH in path.parents else RESULTS.parent)
+    """A path under the benchmark's results, as written from the repository's root."""
+    return path.relative_to(BENCH.parents[1])
 
 
 def gpu_run(script):
@@ -79,7 +78,7 @@ def wall_time(lessons):
     if cpu is None:
         cpu_line = _missing(f"python {script.name}")
     else:
-        cpu_line = f"{_full_run(cpu)} (the lesson's recorded run, {_shown(metrics_path(script))})."
+        cpu_line = f"{_full_run(cpu)} (the lesson's recorded run, results/{script.stem}/metrics.json)."
     if problem:
         gpu_line = f"*no valid run:* {_shown(gpu_run_path(script))} {problem}."
     elif gpu is None:

@@ -22,8 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common.cli import RUNS
-from common.runtime import DEVICES, device_problem, pick_device
+from common.cli import RUNS, refuse_unusable_device
+from common.runtime import DEVICES, pick_device
 from .lessons import RESULTS, ROOT, from_other_source, recorded, resolve, with_own_settings
 from .summarise import epoch_summary
 
@@ -101,8 +101,7 @@ def main(argv=None):
         parser.error("--device: write it in full")
     if len(set(args.seeds)) != len(args.seeds):
         parser.error("--seeds: each seed once")
-    if device_problem(args.device):
-        parser.error(device_problem(args.device))
+    refuse_unusable_device(parser, args.device)
     script = resolve(args.script)
     device = pick_device(args.device).type
     if args.out:

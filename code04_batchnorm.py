@@ -23,9 +23,10 @@ import sys
 
 import torch.nn as nn
 import torch.nn.functional as F
+from torch import optim
 from torchvision import transforms
 
-from common import run_lesson
+from common import Record, mnist_loaders, parse_args, pick_device, seed_everything, show_model, test, train
 
 
 class Net(nn.Module):
@@ -67,7 +68,6 @@ EPOCHS = 15
 BATCH_SIZE = 128
 LR = 0.05
 MOMENTUM = 0.9
-LR_SCHEDULE = None  # a constant learning rate
 TRAIN_TRANSFORMS = transforms.Compose([
     transforms.ToTensor(),
     transforms.Normalize((0.1307,), (0.3081,)),  # MNIST's mean and standard deviation
@@ -79,11 +79,21 @@ TEST_TRANSFORMS = transforms.Compose([
 
 
 def main(argv=None):
-    return run_lesson(
-        Net, __file__, epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LR, momentum=MOMENTUM, lr_schedule=LR_SCHEDULE,
-        train_transforms=TRAIN_TRANSFORMS, test_transforms=TEST_TRANSFORMS, description=__doc__.splitlines()[0],
-        argv=argv,
-    )
+    args = parse_args(__file__, argv, epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LR)
+    device = pick_device(args.device)
+    generator = seed_everything(args.seed, device)
+    train_loader, test_loader = mnist_loaders(args, TRAIN_TRANSFORMS, TEST_TRANSFORMS, device, generator)
+
+    model = Net().to(device)
+    show_model(model, device)
+    optimizer = optim.SGD(model.parameters(), lr=args.lr, momentum=MOMENTUM)
+
+    with Record(__file__, args, model, optimizer, train_loader, test_loader) as record:
+        for epoch in range(1, args.epochs + 1):
+            trained = train(model, device, train_loader, optimizer, epoch)
+            tested = test(model, device, test_loader)
+            record.epoch(epoch, trained, tested)
+    return record.status
 
 
 if __name__ == "__main__":

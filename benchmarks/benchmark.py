@@ -63,7 +63,7 @@ if str(ROOT) not in sys.path:  # also importable from elsewhere (tests, tools)
 from common.cli import number  # noqa: E402
 from common.data import DataError, ensure_mnist  # noqa: E402
 from common.engine import evaluate, train_epoch  # noqa: E402
-from common.lesson import TEST_BATCH_SIZE  # noqa: E402
+from common.loader import TEST_BATCH_SIZE  # noqa: E402
 from common.loader import mnist_batches  # noqa: E402
 from common.model_info import count_parameters, macs_per_image  # noqa: E402
 from common.results import atomic_path, write_json  # noqa: E402
@@ -232,7 +232,7 @@ class _Ours:
 
     def __init__(self, lesson, spec, device):
         self.device = device
-        generator = seed_everything(spec["seed"], device)  # as common.lesson does, before the data and the model
+        generator = seed_everything(spec["seed"], device)  # as a lesson does, before the data and the model
         limit = spec["eval_images"] if spec["eval_images"] < TEST_IMAGES else None
         self.train_batches = mnist_batches(spec["data_dir"], True, lesson.BATCH_SIZE, lesson.TRAIN_TRANSFORMS, device,
                                            generator=generator)

@@ -1,12 +1,14 @@
-"""The command line every lesson script shares."""
+"""The command line every lesson script shares, and where its run goes."""
 import argparse
+import ast
 import math
+import time
 from pathlib import Path
 
 from .runtime import DEVICES, device_problem, pick_device
 
-SCRATCH = Path("scratch")  # where shortened runs go unless --out says otherwise (git ignores it)
-RUNS = Path("runs")  # where runs with other settings go (git ignores it): results/ keeps the recorded runs
+RUNS = Path("runs")  # every run that is not a recording goes here (git ignores it)
+RESULTS = Path("results")  # the recorded runs, which the docs are generated from
 SETTINGS = {"epochs": "epochs", "batch_size": "batch", "lr": "lr", "seed": "seed"}  # flag -> name in a folder
 
 
@@ -32,30 +34,57 @@ def number(kind=int, minimum=None, above=None, maximum=None):
     return parse
 
 
-def build_parser(script, description, defaults):
-    parser = argparse.ArgumentParser(
-        prog=f"python {script}.py",
-        description=description,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
-    parser.add_argument("--epochs", type=number(minimum=1), default=defaults["epochs"], help="epochs to train")
-    parser.add_argument("--batch-size", type=number(minimum=1), default=defaults["batch_size"],
-                        help="training batch size")
-    parser.add_argument("--lr", type=number(float, above=0), default=defaults["lr"],
-                        help="(initial) learning rate of SGD")
+def build_parser(script, description, epochs, batch_size, lr):
+    parser = argparse.ArgumentParser(prog=f"python {script}.py", description=description,
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--epochs", type=number(minimum=1), default=epochs, help="epochs to train")
+    parser.add_argument("--batch-size", type=number(minimum=1), default=batch_size, help="training batch size")
+    parser.add_argument("--lr", type=number(float, above=0), default=lr, help="(initial) learning rate")
     parser.add_argument("--seed", type=number(minimum=0), default=1, help="random seed")
     parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: CUDA, then MPS, then CPU")
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="where MNIST's raw files are (or go)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help=f"folder for results (default: results/{script} for the script's own settings on "
-                             f"the CPU, {RUNS}/{script}-<what changed> for others, e.g. {RUNS}/{script}-lr0.5 "
-                             f"or {RUNS}/{script}-cuda, and "
-                             f"{SCRATCH}/{script} for --limit or --dry-run: only the recorded run writes results/)")
+    parser.add_argument("--validation", action="store_true",
+                        help="train on the first 50,000 training images and evaluate on the other 10,000, "
+                             "never on the test set: for choosing settings")
     parser.add_argument("--limit", type=number(minimum=1), default=None, metavar="N",
-                        help="train and test on the first N images only, for a quick look")
-    parser.add_argument("--no-plots", action="store_true", help="skip curves.png and misclassified.png")
+                        help="train and evaluate on the first N images only, for a quick look")
     parser.add_argument("--dry-run", action="store_true", help="one epoch on 512 images: check that it runs")
+    parser.add_argument("--no-plots", action="store_true", help="skip curves.png and misclassified.png")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, default=None,
+                       help=f"folder for this run (default: a new folder {RUNS}/{script}/<date>-<time>[-<what "
+                            f"changed>], so that no run replaces another)")
+    where.add_argument("--record", action="store_true",
+                       help=f"record the script's own run (its settings, seed 1, on the CPU) in {RESULTS}/{script}/, "
+                            "which the docs are generated from")
     return parser
+
+
+def parse_args(script_file, argv=None, *, epochs, batch_size, lr):
+    """The lesson's settings, possibly changed on the command line."""
+    script = Path(script_file).stem
+    parser = build_parser(script, _first_line_of_docstring(script_file), epochs, batch_size, lr)
+    args = parser.parse_args(argv)
+    refuse_unusable_device(parser, args.device)
+    if args.dry_run:
+        args.epochs, args.limit = 1, min(args.limit or 512, 512)
+    if args.record:
+        changed = [f"--{flag.replace('_', '-')}" for flag in (*SETTINGS, "limit", "dry_run", "validation")
+                   if getattr(args, flag) != parser.get_default(flag)]
+        if changed:
+            parser.error(f"--record records the script's own settings: drop {', '.join(changed)}")
+        if pick_device(args.device).type != "cpu":
+            parser.error("--record: the recorded runs are CPU runs; add --device cpu")
+    args.script = script
+    args.changed = [f"{name}{getattr(args, flag)}" for flag, name in SETTINGS.items()
+                    if getattr(args, flag) != parser.get_default(flag)]
+    return args
+
+
+def _first_line_of_docstring(script_file):
+    path = Path(script_file)
+    doc = ast.get_docstring(ast.parse(path.read_text())) if path.exists() else None
+    return doc.splitlines()[0] if doc else None
 
 
 def refuse_unusable_device(parser, name):
@@ -65,27 +94,26 @@ def refuse_unusable_device(parser, name):
         parser.error(problem)
 
 
-def parse_args(parser, argv=None):
-    args = parser.parse_args(argv)
-    refuse_unusable_device(parser, args.device)
-    if args.dry_run:
-        args.epochs, args.limit = 1, min(args.limit or 512, 512)
-    if args.out is None:
-        args.out = default_out(parser, args)
-    return args
-
-
-def default_out(parser, args):
-    """results/<script> for the script's own settings on the CPU only, so an
-    experiment never replaces the recorded run. The recorded runs are CPU runs:
-    a GPU draws other random numbers and rounds convolutions differently, so
-    its run of the same script is another run, not a new record of this one."""
-    script = parser.prog.split()[-1][: -len(".py")]
-    if args.limit:
-        return SCRATCH / script
-    changed = [f"{name}{getattr(args, flag)}" for flag, name in SETTINGS.items()
-               if getattr(args, flag) != parser.get_default(flag)]
-    device = pick_device(args.device).type
-    if device != "cpu":
-        changed.append(device)
-    return RUNS / "-".join([script, *changed]) if changed else Path("results") / script
+def output_folder(args, device):
+    """Where this run goes, created. --record: results/<script>/. Otherwise a
+    new folder under runs/<script>/ for every run, named by when it started
+    and what the command line changed, so that no run replaces another and
+    an edited script never writes over its recorded run."""
+    if args.record:
+        folder = RESULTS / args.script
+    elif args.out is not None:
+        folder = args.out
+    else:
+        tags = [*args.changed, *(["validation"] if args.validation else []),
+                *([f"limit{args.limit}"] if args.limit else []), *([device.type] if device.type != "cpu" else [])]
+        name = "-".join([time.strftime("%Y%m%d-%H%M%S"), *tags])
+        folder = RUNS / args.script / name
+        n = 1
+        while folder.exists():
+            n += 1
+            folder = RUNS / args.script / f"{name}-{n}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SystemExit(f"error: cannot write the run to {folder}: {err.strerror or err}") from None
+    return folder

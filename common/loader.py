@@ -1,15 +1,24 @@
-"""Mini-batches drawn from tensors that already sit on the device.
+"""MNIST as mini-batches for a lesson's run.
 
-This replaces ``torch.utils.data.DataLoader`` for MNIST: the whole dataset is
+The fast path replaces ``torch.utils.data.DataLoader``: the whole dataset is
 60,000 small images (188 MB as float32), so it lives on the device once and a
-batch is an index into it, with no worker processes and no per-image Python.
+batch is an index into it, with no worker processes and no per-image Python;
+the lesson's transforms run on whole batches (common/batch_transforms.py).
+A pipeline with a step that has no batched version runs the usual way
+instead: torchvision's MNIST dataset applies it to every PIL image, exactly
+as torchvision defines it, and a DataLoader batches the results.
 """
 import math
 
 import torch
+from torch.utils.data import DataLoader, Subset
+from torchvision import datasets
 
-from .batch_transforms import BatchPipeline
-from .data import load_split
+from .batch_transforms import BatchPipeline, UnsupportedTransform
+from .data import DataError, ensure_mnist, load_split
+
+TEST_BATCH_SIZE = 1000
+TRAIN_IMAGES, VALIDATION_IMAGES = 50_000, 10_000  # the classic split of the 60,000 training images
 
 
 class TensorBatches:
@@ -39,10 +48,56 @@ class TensorBatches:
             yield self.pipeline(self.images[idx], self.generator), self.labels[idx]
 
 
-def mnist_batches(data_dir, train, batch_size, transforms, device, limit=None, generator=None):
-    """One MNIST split on ``device`` as batches through ``transforms``; the training split is shuffled."""
-    images, labels = (t.to(device) for t in load_split(data_dir, train, limit))
-    return TensorBatches(images, labels, batch_size, BatchPipeline(transforms), shuffle=train, generator=generator)
+class ImageByImage(DataLoader):
+    """torchvision's way: the pipeline on every PIL image, on the CPU; the loops move each batch to the device."""
+
+    def __init__(self, data_dir, train, indices, batch_size, transforms, shuffle, generator=None):
+        dataset = Subset(datasets.MNIST(str(data_dir), train=train, transform=transforms), indices)
+        cpu_generator = None
+        if generator is not None:  # a DataLoader shuffles with a CPU generator
+            cpu_generator = torch.Generator().manual_seed(generator.initial_seed())
+        super().__init__(dataset, batch_size=batch_size, shuffle=shuffle, generator=cpu_generator)
+        self.transforms = transforms
+
+    @property
+    def num_images(self):
+        return len(self.dataset)
+
+
+def batches(data_dir, train, indices, batch_size, transforms, device, generator=None, shuffle=False, name="the"):
+    """Images ``indices`` of one split through ``transforms``, batched: on the
+    device if every step has a batched version, else image by image."""
+    try:
+        pipeline = BatchPipeline(transforms)
+    except UnsupportedTransform as why:
+        print(f"note: {name} transforms run image by image through torchvision's DataLoader (slower): {why}")
+        return ImageByImage(data_dir, train, indices, batch_size, transforms, shuffle, generator)
+    images, labels = (t[indices.start:indices.stop].to(device) for t in load_split(data_dir, train))
+    loader = TensorBatches(images, labels, batch_size, pipeline, shuffle=shuffle, generator=generator)
+    loader.transforms = transforms
+    return loader
+
+
+def mnist_loaders(args, train_transforms, test_transforms, device, generator):
+    """The training batches (shuffled with ``generator``) and the batches the
+    run is evaluated on: the test set, or with ``args.validation`` the last
+    10,000 training images, which then are not trained on."""
+    limit = args.limit or math.inf
+    if args.validation:
+        train_part = range(0, min(TRAIN_IMAGES, limit))
+        eval_split, eval_part = True, range(TRAIN_IMAGES, TRAIN_IMAGES + min(VALIDATION_IMAGES, limit))
+    else:
+        train_part = range(0, min(60_000, limit))
+        eval_split, eval_part = False, range(0, min(10_000, limit))
+    try:
+        ensure_mnist(args.data_dir)
+        train_loader = batches(args.data_dir, True, train_part, args.batch_size, train_transforms, device,
+                               generator, shuffle=True, name="the training")
+        test_loader = batches(args.data_dir, eval_split, eval_part, TEST_BATCH_SIZE, test_transforms, device,
+                              name="the test")
+    except DataError as err:
+        raise SystemExit(f"error: {err}") from None
+    return train_loader, test_loader
 
 
 def forever(batches):

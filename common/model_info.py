@@ -43,8 +43,13 @@ def _trace(model, input_size, types):
     return calls
 
 
+_SHORT_NAMES = {nn.Conv2d: "conv", nn.MaxPool2d: "pool", nn.AvgPool2d: "avgpool",
+                nn.AdaptiveAvgPool2d: "gap", nn.AdaptiveMaxPool2d: "gmp"}
+
+
 def receptive_field(model, input_size=(1, 28, 28)):
-    """One row per spatial layer, in the order the forward pass calls them.
+    """One row per spatial layer, in the order the forward pass calls them,
+    named by kind and place (conv1, conv2, pool1, ..., gap for global pooling).
 
     r_out = r_in + (k - 1) * d * j_in and j_out = j_in * s, starting from
     r = 1, j = 1 at the input. A global pooling layer is a window the size of
@@ -52,7 +57,11 @@ def receptive_field(model, input_size=(1, 28, 28)):
     """
     rows = []
     rf, jump = 1, 1
+    counts = {}
     for name, mod, inp, out in _trace(model, input_size, SPATIAL):
+        short = next(v for k, v in _SHORT_NAMES.items() if isinstance(mod, k))
+        counts[short] = counts.get(short, 0) + 1
+        label = short if short in ("gap", "gmp") else f"{short}{counts[short]}"
         size_in = inp.shape[-1]
         if isinstance(mod, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
             if out.shape[-1] != 1:
@@ -64,7 +73,7 @@ def receptive_field(model, input_size=(1, 28, 28)):
         rf += (k - 1) * d * jump
         jump *= s
         rows.append(
-            dict(layer=name, type=type(mod).__name__, kernel=k, stride=s, padding=p, dilation=d,
+            dict(layer=label, module=name, type=type(mod).__name__, kernel=k, stride=s, padding=p, dilation=d,
                  size_in=size_in, size_out=out.shape[-1], channels_out=out.shape[1], jump=jump, rf=rf)
         )
     return rows

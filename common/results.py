@@ -82,13 +82,13 @@ def save_figure(fig, path):
     plt.close(fig)
 
 
-def plot_curves(path, epochs, title, goal_acc=None):
-    """Loss and accuracy per epoch, train beside test."""
+def plot_curves(path, epochs, title, goal_acc=None, evaluated_on="test"):
+    """Loss and accuracy per epoch, train beside test (or validation)."""
     xs = [e["epoch"] for e in epochs]
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for split, style in (("train", "-o"), ("test", "-s")):
-        ax_loss.plot(xs, [e[f"{split}_loss"] for e in epochs], style, ms=3, label=split)
-        ax_acc.plot(xs, [e[f"{split}_acc"] for e in epochs], style, ms=3, label=split)
+    for split, label, style in (("train", "train", "-o"), ("test", evaluated_on, "-s")):
+        ax_loss.plot(xs, [e[f"{split}_loss"] for e in epochs], style, ms=3, label=label)
+        ax_acc.plot(xs, [e[f"{split}_acc"] for e in epochs], style, ms=3, label=label)
     ax_loss.set(xlabel="epoch", ylabel="loss (NLL)", title="loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     if goal_acc is not None:
@@ -101,7 +101,8 @@ def plot_curves(path, epochs, title, goal_acc=None):
 
 
 def plot_misclassified(path, images, truths, preds, title, total_errors):
-    """A grid of (the first) wrong test predictions, each titled with its true and predicted label."""
+    """A grid of (the first) wrong test predictions, each titled with its true and predicted label:
+    white digits on black, as MNIST stores them."""
     n = len(images)
     cols = 10
     rows = max(1, (n + cols - 1) // cols)
@@ -109,7 +110,7 @@ def plot_misclassified(path, images, truths, preds, title, total_errors):
     for i, ax in enumerate(getattr(axes, "flat", [axes])):
         ax.axis("off")
         if i < n:
-            ax.imshow(images[i].squeeze(0), cmap="gray_r")
+            ax.imshow(images[i].squeeze(0), cmap="gray")
             ax.set_title(f"{int(truths[i])} → {int(preds[i])}", fontsize=9)
     fig.suptitle(f"{title}: true → predicted, the first {n} of {total_errors:,} test errors", fontsize=10)
     save_figure(fig, path)

@@ -18,7 +18,7 @@ import sys
 import torch.nn as nn
 
 from common.batch_transforms import BatchPipeline
-from common.lesson import goal_text
+from common.goal import goal_text
 from common.results import atomic_path
 
 from . import backprop, headers, performance_page, summary_page

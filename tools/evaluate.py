@@ -14,7 +14,7 @@ from pathlib import Path
 from common.cli import refuse_unusable_device
 from common.data import DataError, ensure_mnist
 from common.engine import evaluate
-from common.lesson import TEST_BATCH_SIZE
+from common.loader import TEST_BATCH_SIZE
 from common.loader import mnist_batches
 from common.results import load_weights
 from common.runtime import DEVICES, pick_device

@@ -7,7 +7,7 @@ import argparse
 import re
 import sys
 
-from common.lesson import goal_text
+from common.goal import goal_text
 from .lessons import recorded, refresh, scripts
 from .summarise import epoch_summary
 

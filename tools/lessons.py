@@ -53,17 +53,18 @@ def recorded(script, path=None):
 
 def from_other_source(script, m):
     """True when a recorded run says it came from other code than the script holds now."""
-    from common.lesson import source_digest
+    from common.record import source_digest
 
     return m.get("source_sha256") not in (None, source_digest(script))
 
 
 def with_own_settings(script, m):
-    """Was run ``m`` trained with the script's own settings (epochs, batch size, learning rate and its schedule)?"""
+    """Was run ``m`` trained with the script's own settings, on the test split?
+    (Everything else the run did, its schedule included, is the script's code: see from_other_source.)"""
     lesson = load_module(script)
     s = m["settings"]
-    return (s["epochs"], s["batch_size"], s["lr"], s["lr_schedule"]) == \
-        (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, lesson.LR_SCHEDULE)
+    return (s["epochs"], s["batch_size"], s["lr"], s.get("validation", False)) == \
+        (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, False)
 
 
 def refresh(path, new, check):

@@ -5,8 +5,9 @@ refresh the scripts' Results headers from what they recorded.
     python -m tools.run_all --from 2        # lessons 2 to 10
     python -m tools.run_all --only 4 9      # just these
 
-Other flags go to every lesson. The recorded runs are CPU runs: on a machine
-with a GPU, add --device cpu to record them again (a GPU run goes to runs/).
+Each lesson runs with --record, so its run replaces results/<script>/. Other
+flags go to every lesson. The recorded runs are CPU runs: on a machine with a
+GPU, add --device cpu.
 """
 import argparse
 import subprocess
@@ -26,7 +27,7 @@ def main(argv=None):
         if number < args.start or (args.only and number not in args.only):
             continue
         print(f"=== {path.name}", flush=True)
-        status = subprocess.run([sys.executable, path.name, *extra], cwd=ROOT).returncode
+        status = subprocess.run([sys.executable, path.name, "--record", *extra], cwd=ROOT).returncode
         if status != 0:
             print(f"error: {path.name} exited with status {status}; stopping", file=sys.stderr)
             return status

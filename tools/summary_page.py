@@ -1,7 +1,7 @@
 """The summary page's table and plot across all ten lessons."""
 import json
 
-from common.lesson import GOAL
+from common.goal import GOAL
 from common.results import atomic_path
 
 from .lessons import ROOT

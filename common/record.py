@@ -1,0 +1,148 @@
+"""A run's record: metrics.json and the weights after every epoch, the figures at the end.
+
+    with Record(__file__, args, model, optimizer, train_loader, test_loader) as record:
+        for epoch in ...:
+            record.epoch(epoch, train(...), test(...))
+
+A Ctrl-C or a loss that is no longer a number ends the loop cleanly: the
+finished epochs stay recorded and the run says how it ended ("status").
+"""
+import hashlib
+import platform
+import re
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+import torchvision
+
+from . import console
+from .cli import output_folder
+from .engine import NonFiniteLoss
+from .goal import GOAL, goal_status
+from .model_info import count_parameters, macs_per_image, receptive_field
+from .results import deferred_interrupt, plot_curves, plot_misclassified, save_weights, write_json
+from .runtime import describe
+
+FIGURES = ("curves.png", "misclassified.png")
+
+
+def source_digest(script_file):
+    """SHA-256 of a script without its header docstring: the header's Results
+    are generated from the run, so they must not change what the run is tied to."""
+    path = Path(script_file)
+    if not path.exists():  # a network defined elsewhere (the tests do this): nothing to tie the run to
+        return None
+    code = re.sub(r'\A\s*""".*?"""', "", path.read_text(), count=1, flags=re.S)
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def environment(device):
+    return {
+        "device": device.type,
+        "device_name": describe(device),
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+    }
+
+
+class Record:
+    def __init__(self, script_file, args, model, optimizer, train_loader, test_loader):
+        device = next(model.parameters()).device
+        self.out = output_folder(args, device)
+        self.model, self.optimizer, self.plots = model, optimizer, not args.no_plots
+        self.evaluated_on = "validation" if args.validation else "test"
+        self.status = None
+        self.errors = None
+        layers = receptive_field(model)
+        self.metrics = {
+            "script": args.script,
+            "source_sha256": source_digest(script_file),
+            "status": "running",
+            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "settings": {
+                "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
+                "momentum": optimizer.defaults.get("momentum"), "optimizer": type(optimizer).__name__,
+                "seed": args.seed, "limit": args.limit, "validation": args.validation,
+                "train_images": train_loader.num_images, "test_images": test_loader.num_images,
+                "train_transforms": repr(train_loader.transforms), "test_transforms": repr(test_loader.transforms),
+            },
+            "environment": environment(device),
+            "model": {
+                "parameters": count_parameters(model),
+                "macs_per_image": macs_per_image(model),
+                "receptive_field": layers[-1]["rf"] if layers else 1,
+                "layers": layers,
+            },
+            "epochs": [],
+            "total_seconds": 0.0,
+        }
+        print(f"seed {args.seed}; evaluated on the {self.evaluated_on} images; this run goes to {self.out}/")
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+        return self
+
+    def epoch(self, epoch, trained, tested):
+        """Add one epoch's numbers, save the weights and metrics.json together, print the epoch's line."""
+        e = {
+            "epoch": epoch, "train_loss": trained.loss, "train_acc": trained.accuracy,
+            "test_loss": tested.loss, "test_acc": tested.accuracy, "test_correct": tested.correct,
+            "test_images": tested.images, "lr": self.optimizer.param_groups[0]["lr"],
+            "train_seconds": trained.seconds, "test_seconds": tested.seconds,
+            "seconds": trained.seconds + tested.seconds,
+        }
+        self.metrics["epochs"].append(e)
+        self.metrics["total_seconds"] = time.perf_counter() - self.started
+        self.metrics["goal"] = goal_status(self.metrics["model"]["parameters"], self.metrics["epochs"])
+        self.errors = tested.errors
+        with deferred_interrupt():  # weights and metrics always describe the same epoch
+            save_weights(self.out / "model.pt", self.model)
+            write_json(self.out / "metrics.json", self.metrics)
+        if epoch == 1:  # this run's results now replace the last one's: so must its figures
+            for name in FIGURES:
+                (self.out / name).unlink(missing_ok=True)
+        print(console.epoch_line(e, self.evaluated_on))
+
+    def __exit__(self, kind, err, traceback):
+        m = self.metrics
+        finished = len(m["epochs"])
+        if kind is None:
+            m["status"], self.status = "complete", 0
+        elif issubclass(kind, KeyboardInterrupt):
+            m["status"], self.status = "interrupted", 130
+            print(f"\ninterrupted: the {finished} finished epochs are recorded in {self.out}/", file=sys.stderr)
+        elif issubclass(kind, NonFiniteLoss):
+            m["status"], self.status = f"stopped: {err}", 1
+            print(f"error: {err}", file=sys.stderr)
+        else:  # a bug or out of memory: say so in the record, then show the traceback
+            m["status"] = f"failed: {kind.__name__}: {err}"
+            write_json(self.out / "metrics.json", m)
+            return False
+        m["goal"] = goal_status(m["model"]["parameters"], m["epochs"])
+        try:
+            with deferred_interrupt():
+                write_json(self.out / "metrics.json", m)
+                if m["epochs"] and self.plots:
+                    self._plot()
+        except KeyboardInterrupt:
+            print(f"\ninterrupted while drawing the figures; metrics.json in {self.out}/ is complete",
+                  file=sys.stderr)
+            self.status = 130
+        if self.status == 0:
+            print(console.done_line(m, self.out))
+        return True
+
+    def _plot(self):
+        m, last = self.metrics, self.metrics["epochs"][-1]
+        title = f"{m['script']} ({m['model']['parameters']:,} parameters)"
+        plot_curves(self.out / "curves.png", m["epochs"], title, goal_acc=GOAL["min_test_acc"],
+                    evaluated_on=self.evaluated_on)
+        if self.status == 0 and self.errors is not None:
+            plot_misclassified(self.out / "misclassified.png", self.errors["images"], self.errors["truths"],
+                               self.errors["preds"], m["script"], total_errors=last["test_images"] - last["test_correct"])

@@ -16,8 +16,8 @@ usual   what pytorch/examples' MNIST script does: torchvision.datasets.MNIST
         batches; evaluation through a DataLoader of 1,000 images per batch.
 ours    this repository's path, as every lesson runs it: common.loader.TensorBatches
         with common.batch_transforms.BatchPipeline (the data on the device, the
-        transforms applied to whole batches), common.engine.train_epoch and
-        common.engine.evaluate (1,000 images per batch).
+        transforms applied to whole batches), common.engine.train and
+        common.engine.test (1,000 images per batch).
 
 Each (network, pipeline) runs in a fresh Python process, so that its peak
 memory is its own. In it: warm-up steps (not timed), then several timed
@@ -62,7 +62,7 @@ if str(ROOT) not in sys.path:  # also importable from elsewhere (tests, tools)
 
 from common.cli import number  # noqa: E402
 from common.data import DataError, ensure_mnist  # noqa: E402
-from common.engine import evaluate, train_epoch  # noqa: E402
+from common.engine import test, train  # noqa: E402
 from common.loader import TEST_BATCH_SIZE  # noqa: E402
 from common.loader import mnist_batches  # noqa: E402
 from common.model_info import count_parameters, macs_per_image  # noqa: E402
@@ -149,7 +149,7 @@ class _Stream:
 
 class _Window:
     """Exactly ``steps`` batches of a stream, looking like a loader (len() included)
-    so that common.engine.train_epoch can run over it unchanged."""
+    so that common.engine.train can run over it unchanged."""
 
     def __init__(self, stream, steps):
         self.stream, self.steps, self.images = stream, steps, 0
@@ -245,14 +245,14 @@ class _Ours:
 
     def train(self, window):
         self.epoch += 1
-        train_epoch(self.model, window, self.optimizer, self.epoch, self.device, show_progress=False)
+        train(self.model, self.device, window, self.optimizer, self.epoch, show_progress=False)
 
     def drain(self, window):
         for _ in window:
             pass
 
     def evaluate(self, batches=None):
-        evaluate(self.model, self.test_batches if batches is None else batches)
+        test(self.model, self.device, self.test_batches if batches is None else batches)
 
     def evaluate_warmup(self):
         self.evaluate(itertools.islice(self.test_batches, 1))
@@ -687,7 +687,7 @@ def _pipeline_note(results):
     return (f"usual = torchvision.datasets.MNIST (PIL) + transforms.Compose + DataLoader(shuffle=True, "
             f"num_workers={workers}, pin_memory={pin}), the pytorch/examples training and test loops; "
             "ours = common.loader.TensorBatches + common.batch_transforms.BatchPipeline, "
-            "common.engine.train_epoch / evaluate")
+            "common.engine.train / evaluate")
 
 
 def _columns(results):

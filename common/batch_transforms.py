@@ -1,17 +1,22 @@
 """Apply a lesson's torchvision transforms to whole batches of tensors.
 
-Lessons declare their data pipeline as an ordinary ``transforms.Compose``, so
-a learner can copy it into any torchvision project. Running it image by image
-through PIL is the slow part of the usual MNIST code, so here we read the
-same pipeline and run each step on a batch already on the device, keeping
-each random step's distribution: every image draws its own rotation angle,
-uniform over the same range, with the same nearest-neighbour sampling and fill.
+Lessons declare their data pipeline as an ordinary ``transforms.Compose``
+(v1 or ``transforms.v2``), so a learner can copy it into any torchvision
+project. Running it image by image through PIL is the slow part of the usual
+MNIST code, so here we read the same pipeline and run each step on a batch
+already on the device, keeping each random step's distribution: every image
+draws its own rotation angle, uniform over the same range, with the same
+nearest-neighbour sampling and fill. Steps with a batched version: ToTensor
+(or v2's ToImage then ToDtype(float32, scale=True)), Normalize and
+RandomRotation with nearest interpolation. Any other step raises
+UnsupportedTransform, and common/loader.py runs the pipeline image by image.
 """
 import math
 
 import torch
 import torch.nn.functional as F
 from torchvision import transforms as T
+from torchvision.transforms import v2
 from torchvision.transforms import InterpolationMode
 
 
@@ -38,6 +43,7 @@ def _normalize(step):
         mean, std = made[key]
         return (x - mean) / std
 
+    apply.normalize = True
     return apply
 
 
@@ -57,9 +63,11 @@ def rotate_batch(x, degrees, fill=0.0):
 
 
 def _random_rotation(step):
-    if step.interpolation != InterpolationMode.NEAREST or step.expand or step.center is not None:
+    if InterpolationMode(step.interpolation) != InterpolationMode.NEAREST or step.expand or step.center is not None:
         raise UnsupportedTransform("RandomRotation: only nearest interpolation, expand=False and the default centre")
     fill = step.fill if step.fill is not None else 0.0
+    if isinstance(fill, dict):
+        raise UnsupportedTransform("RandomRotation: a fill per image type")
     if isinstance(fill, (list, tuple)):
         if len(set(fill)) != 1:
             raise UnsupportedTransform("RandomRotation: one fill value for all channels")
@@ -74,16 +82,23 @@ def _random_rotation(step):
     return apply
 
 
+def _is_scaling_to_float(step):
+    """v2.ToDtype(torch.float32, scale=True): what ToTensor does to a uint8 image."""
+    return isinstance(step, v2.ToDtype) and step.dtype == torch.float32 and step.scale
+
+
 def compile_transforms(pipeline):
     """Turn a ``transforms.Compose`` into a list of batch functions f(x, generator)."""
-    steps = pipeline.transforms if isinstance(pipeline, T.Compose) else [pipeline]
+    steps = pipeline.transforms if isinstance(pipeline, (T.Compose, v2.Compose)) else [pipeline]
     compiled = []
     for step in steps:
-        if isinstance(step, T.ToTensor):
+        if isinstance(step, v2.ToImage):
+            continue  # the batches are image tensors already
+        if isinstance(step, T.ToTensor) or _is_scaling_to_float(step):
             compiled.append(_to_tensor)
-        elif isinstance(step, T.Normalize):
+        elif isinstance(step, (T.Normalize, v2.Normalize)):
             compiled.append(_normalize(step))
-        elif isinstance(step, T.RandomRotation):
+        elif isinstance(step, (T.RandomRotation, v2.RandomRotation)):
             compiled.append(_random_rotation(step))
         else:
             raise UnsupportedTransform(
@@ -93,7 +108,7 @@ def compile_transforms(pipeline):
     if compiled.count(_to_tensor) != 1:
         raise UnsupportedTransform("the pipeline needs exactly one ToTensor() (it turns 0..255 pixels into 0..1)")
     to_tensor = compiled.index(_to_tensor)
-    if any(isinstance(step, T.Normalize) for step in steps[:to_tensor]):
+    if any(f is not _to_tensor and getattr(f, "normalize", False) for f in compiled[:to_tensor]):
         raise UnsupportedTransform("Normalize must come after ToTensor(): its mean and std are for 0..1 pixels")
     return compiled
 

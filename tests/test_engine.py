@@ -1,17 +1,15 @@
 """Training stops on a non-finite loss; Ctrl-C keeps finished epochs; files are atomic; runs repeat."""
 import json
+from pathlib import Path
 
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torchvision import transforms
 
-from common import engine, lesson
-from common.engine import NonFiniteLoss, train_epoch
+from common import engine
+from common.engine import NonFiniteLoss
 from common.results import atomic_path, write_json
-
-PIPELINE = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
 
 
 class Tiny(nn.Module):
@@ -48,58 +46,67 @@ def test_non_finite_loss_names_epoch_and_batch(device_type, monkeypatch):
     model = PoisonedAt(bad_call=3)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     with pytest.raises(NonFiniteLoss, match="became nan at epoch 7, batch 3") as info:
-        train_epoch(model, batches(10), optimizer, 7, torch.device("cpu"), show_progress=False)
+        engine.train(model, torch.device("cpu"), batches(10), optimizer, 7, show_progress=False)
     assert (info.value.epoch, info.value.batch) == (7, 3)
 
 
-def run_tiny(tmp_path, mnist_dir, *extra, net=Tiny):
-    return lesson.run_lesson(
-        net, "code99_tiny.py", epochs=3, batch_size=64, lr=0.05, momentum=0.9, lr_schedule=None,
-        train_transforms=PIPELINE, test_transforms=PIPELINE, description="tiny",
-        argv=["--data-dir", str(mnist_dir), "--out", str(tmp_path), "--limit", "640", *extra],
-    )
-
-
-def test_non_finite_loss_stops_the_run_cleanly(tmp_path, mnist_dir, capsys):
-    status = run_tiny(tmp_path, mnist_dir, "--no-plots", net=lambda: PoisonedAt(bad_call=12))
+def test_non_finite_loss_stops_the_run_cleanly(tiny_lesson, tmp_path, capsys):
+    tiny_lesson.module.Net = lambda: PoisonedAt(bad_call=12)
+    status = tiny_lesson("--no-plots", "--out", "out")
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 1
-    # 640 images in batches of 64: 10 batches an epoch, so training call 12 is epoch 2, batch 2
-    assert err == ["error: the training loss became nan at epoch 2, batch 2; training stopped (try a lower --lr)"]
-    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    # 640 images in batches of 128: 5 batches an epoch, so training call 12 is epoch 3, batch 2
+    assert err == ["error: the training loss became nan at epoch 3, batch 2; training stopped (try a lower --lr)"]
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert metrics["status"].startswith("stopped: the training loss became")
-    assert [e["epoch"] for e in metrics["epochs"]] == [1]
+    assert [e["epoch"] for e in metrics["epochs"]] == [1, 2]
 
 
-def test_ctrl_c_keeps_finished_epochs(tmp_path, mnist_dir, monkeypatch, capsys):
-    real = engine.train_epoch
+def test_ctrl_c_keeps_finished_epochs(tiny_lesson, tmp_path, monkeypatch, capsys):
+    real = engine.train
 
-    def interrupted_in_epoch_3(model, batches, optimizer, epoch, device, show_progress=True):
+    def interrupted_in_epoch_3(model, device, loader, optimizer, epoch):
         if epoch == 3:
             raise KeyboardInterrupt
-        return real(model, batches, optimizer, epoch, device, show_progress)
+        return real(model, device, loader, optimizer, epoch)
 
-    monkeypatch.setattr(lesson, "train_epoch", interrupted_in_epoch_3)
-    status = run_tiny(tmp_path, mnist_dir)
+    monkeypatch.setattr(tiny_lesson.module, "train", interrupted_in_epoch_3)
+    status = tiny_lesson("--out", "out")
     assert status == 130
-    assert "results of the 2 finished epochs" in capsys.readouterr().err
-    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert "the 2 finished epochs are recorded in out/" in capsys.readouterr().err
+    out = tmp_path / "out"
+    metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["status"] == "interrupted"
     assert [e["epoch"] for e in metrics["epochs"]] == [1, 2]
-    assert (tmp_path / "curves.png").exists() and (tmp_path / "model.pt").exists()
-    assert not list(tmp_path.glob("*.tmp"))
+    assert (out / "curves.png").exists() and (out / "model.pt").exists()
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
 
 
-def test_same_seed_same_results(tmp_path, mnist_dir):
+def test_ctrl_c_while_drawing_says_that_the_results_were_written(tiny_lesson, tmp_path, monkeypatch, capsys):
+    from common import record
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(record, "plot_curves", interrupted)
+    assert tiny_lesson("--out", "out") == 130
+    err = capsys.readouterr().err
+    assert "interrupted while drawing the figures; metrics.json in out/ is complete" in err
+    assert "nothing was written" not in err
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["status"] == "complete" and len(metrics["epochs"]) == 3
+
+
+def test_same_seed_same_results(tiny_lesson):
     def numbers(folder):
-        m = json.loads((folder / "metrics.json").read_text())
+        m = json.loads((Path(folder) / "metrics.json").read_text())
         return [{k: v for k, v in e.items() if "seconds" not in k} for e in m["epochs"]]
 
     for name in ("a", "b"):
-        assert run_tiny(tmp_path / name, mnist_dir, "--seed", "5", "--no-plots") == 0
-    assert numbers(tmp_path / "a") == numbers(tmp_path / "b")
-    assert run_tiny(tmp_path / "c", mnist_dir, "--seed", "6", "--no-plots") == 0
-    assert numbers(tmp_path / "a") != numbers(tmp_path / "c")
+        assert tiny_lesson("--seed", "5", "--no-plots", "--out", name) == 0
+    assert numbers("a") == numbers("b")
+    assert tiny_lesson("--seed", "6", "--no-plots", "--out", "c") == 0
+    assert numbers("a") != numbers("c")
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):

@@ -6,7 +6,7 @@ import sys
 import pytest
 import torch
 
-from common.lesson import source_digest
+from common.record import source_digest
 from conftest import LESSONS, ROOT, run_script
 
 
@@ -16,7 +16,7 @@ def test_lesson_smoke_run(script, tmp_path, mnist_dir):
                         "--device", "cpu")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "device cpu" in out and "Trainable params:" in out and "Receptive field" in out
+    assert "device: cpu" in out and "Trainable params:" in out and "Receptive field" in out
     assert out.count("\nepoch ") == 2
 
     m = json.loads((tmp_path / "metrics.json").read_text())

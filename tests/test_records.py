@@ -6,7 +6,7 @@ import signal
 import pytest
 import torch
 
-from common.lesson import source_digest
+from common.record import source_digest
 from common.results import deferred_interrupt, write_json
 from conftest import ROOT
 from tools import lessons, seeds
@@ -77,7 +77,7 @@ def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
 
     def run(**settings):
         base = {"seed": 2, "limit": None, "epochs": lesson.EPOCHS, "batch_size": lesson.BATCH_SIZE,
-                "lr": lesson.LR, "lr_schedule": lesson.LR_SCHEDULE}
+                "lr": lesson.LR, "validation": False}
         return {"status": "complete", "source_sha256": source_digest(SCRIPT), "settings": {**base, **settings},
                 "environment": {"device": "cpu"}}
 
@@ -86,6 +86,7 @@ def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
     assert not seeds.reusable(SCRIPT, run(), seed=2, device="cuda")
     assert not seeds.reusable(SCRIPT, run(lr=lesson.LR / 2), seed=2, device="cpu")
     assert not seeds.reusable(SCRIPT, run(limit=600), seed=2, device="cpu")
+    assert not seeds.reusable(SCRIPT, run(validation=True), seed=2, device="cpu")
     assert not seeds.reusable(SCRIPT, dict(run(), status="interrupted"), seed=2, device="cpu")
     assert not seeds.reusable(SCRIPT, dict(run(), source_sha256="0" * 64), seed=2, device="cpu")
 

@@ -1,9 +1,12 @@
-"""The batched pipeline computes what torchvision computes image by image."""
+"""The batched pipeline computes what torchvision computes image by image, and
+any other torchvision pipeline runs image by image, as torchvision defines it."""
+import json
+
 import pytest
 import torch
 from PIL import Image
 from torchvision import transforms
-from torchvision.transforms import InterpolationMode
+from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms import functional as TF
 
 from common.batch_transforms import BatchPipeline, UnsupportedTransform, rotate_batch
@@ -77,3 +80,55 @@ def test_fixed_angle_range_is_exact(images):
 def test_unsupported_steps_are_refused(pipeline, message):
     with pytest.raises(UnsupportedTransform, match=message):
         BatchPipeline(pipeline)
+
+
+V2_ROTATION = v2.Compose([v2.ToImage(), v2.RandomRotation((-7.0, 7.0)), v2.ToDtype(torch.float32, scale=True),
+                          v2.Normalize((0.1307,), (0.3081,))])
+
+
+def test_v2_steps_run_batched_and_equal_v1(images):
+    v1 = BatchPipeline(transforms.Compose([transforms.RandomRotation((-7.0, 7.0), fill=0), transforms.ToTensor(),
+                                           NORMALIZE]))
+    ours = BatchPipeline(V2_ROTATION)
+    assert ours.is_random
+    x = images.float()
+    torch.testing.assert_close(ours(ours.prepare(images), torch.Generator().manual_seed(3)),
+                               v1(v1.prepare(images), torch.Generator().manual_seed(3)), rtol=0, atol=0)
+    fixed = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.1307,), (0.3081,))])
+    batched = BatchPipeline(fixed)
+    torch.testing.assert_close(batched(batched.prepare(images), None), NORMALIZE(x / 255.0), rtol=0, atol=1e-6)
+
+
+PIPELINES = {
+    "RandomAffine": transforms.Compose([transforms.RandomAffine(degrees=7, translate=(0.1, 0.1)),
+                                        transforms.ToTensor(), NORMALIZE]),
+    "RandomErasing": transforms.Compose([transforms.ToTensor(), NORMALIZE, transforms.RandomErasing()]),
+    "bilinear RandomRotation": transforms.Compose([
+        transforms.RandomRotation(7, interpolation=InterpolationMode.BILINEAR), transforms.ToTensor(), NORMALIZE]),
+    "v2": V2_ROTATION,
+}
+
+
+@pytest.mark.parametrize("name", PIPELINES)
+def test_any_torchvision_pipeline_trains(name, tiny_lesson, tmp_path, capsys):
+    """One epoch on 2,000 images with the learner's pipeline: the network learns, and a
+    step with no batched version says, in one line, that it runs image by image."""
+    tiny_lesson.module.TRAIN_TRANSFORMS = PIPELINES[name]
+    assert tiny_lesson("--epochs", "1", "--limit", "2000", "--no-plots", "--out", "a") == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+    if name == "v2":
+        assert notes == []  # the fast path
+    else:
+        assert len(notes) == 1 and "the training transforms run image by image" in notes[0]
+        assert name.split()[-1] in notes[0]
+    m = json.loads((tmp_path / "a" / "metrics.json").read_text())
+    assert m["epochs"][0]["test_acc"] > 70  # a linear model after 2,000 images; chance is 10%
+    assert m["settings"]["train_transforms"] == repr(PIPELINES[name])
+
+
+def test_the_image_by_image_path_is_reproducible(tiny_lesson, tmp_path):
+    tiny_lesson.module.TRAIN_TRANSFORMS = PIPELINES["RandomAffine"]
+    for out in ("a", "b"):
+        assert tiny_lesson("--epochs", "1", "--limit", "1000", "--no-plots", "--out", out) == 0
+    a, b = (json.loads((tmp_path / out / "metrics.json").read_text())["epochs"][0] for out in ("a", "b"))
+    assert a["train_loss"] == b["train_loss"] and a["test_correct"] == b["test_correct"]

@@ -9,7 +9,6 @@ rewritten, from results/ and the scripts themselves. Nothing in a block is
 typed by hand.
 """
 import argparse
-import difflib
 import json
 import re
 import shutil
@@ -22,13 +21,14 @@ from common.goal import goal_text
 from common.results import atomic_path
 
 from . import backprop, headers, performance_page, summary_page
+from .diff import code_diff
 from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts
 from .markers import replace_block
 from .summarise import epoch_summary
 
 DOCS = ROOT / "docs"
 IMG = DOCS / "img"
-FIGURES = ("curves.png", "misclassified.png")
+from common.record import FIGURES  # noqa: E402  (temporary, see below)
 
 
 # ----------------------------------------------------------------- lessons
@@ -110,12 +110,8 @@ def diff_block(info, previous):
         source = info["script"].read_text()
         net = source[source.index("class Net"):source.index("\n\n\nEPOCHS")]
         return "The starting point has no predecessor; this is its network:\n\n```python\n" + net + "\n```"
-    old = previous["script"].read_text().splitlines()
-    new = info["script"].read_text().splitlines()
-    # The headers always differ; the lesson is in the code below them.
-    skip = lambda lines: lines[next(i for i, l in enumerate(lines) if l.startswith("import ")):]  # noqa: E731
-    diff = difflib.unified_diff(skip(old), skip(new), previous["script"].name, info["script"].name, n=2, lineterm="")
-    return (f"`diff {previous['script'].name} {info['script'].name}`, below the header docstrings:\n\n"
+    diff = code_diff(previous["script"], info["script"], context=2)
+    return (f"`python -m tools.diff {previous['number']} {info['number']}`, the code below the header docstrings:\n\n"
             "```diff\n" + "\n".join(diff) + "\n```")
 
 

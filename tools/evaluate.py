@@ -13,7 +13,7 @@ from pathlib import Path
 
 from common.cli import refuse_unusable_device
 from common.data import DataError, ensure_mnist
-from common.engine import evaluate
+from common.engine import test
 from common.loader import TEST_BATCH_SIZE
 from common.loader import mnist_batches
 from common.results import load_weights
@@ -51,9 +51,9 @@ def main(argv=None):
         print(f"error: {err}", file=sys.stderr)
         return 1
     batches = mnist_batches(args.data_dir, False, TEST_BATCH_SIZE, lesson.TEST_TRANSFORMS, device)
-    loss, acc, correct, _ = evaluate(model, batches)
-    print(f"{script.name} with {weights}: test loss {loss:.4f}, accuracy {acc:.2f}% "
-          f"({correct:,}/{batches.num_images:,}) on {device.type}")
+    result = test(model, device, batches)
+    print(f"{script.name} with {weights}: test loss {result.loss:.4f}, accuracy {result.accuracy:.2f}% "
+          f"({result.correct:,}/{result.images:,}) on {device.type}")
     return 0
 
 

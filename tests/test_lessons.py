@@ -8,6 +8,7 @@ import torch
 
 from common.record import source_digest
 from conftest import LESSONS, ROOT, run_script
+from tools.lessons import load_module
 
 
 @pytest.mark.parametrize("script", LESSONS)
@@ -31,7 +32,7 @@ def test_lesson_smoke_run(script, tmp_path, mnist_dir):
     assert m["environment"]["torch"] == torch.__version__
     for name in ("curves.png", "misclassified.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    module = __import__(script[:-3])
+    module = load_module(script)
     state = torch.load(tmp_path / "model.pt", weights_only=True)
     module.Net().load_state_dict(state)  # the saved weights fit the script's own network
 

@@ -1,5 +1,4 @@
 """Receptive field, operations and parameters, measured from the model itself."""
-import importlib
 import re
 
 import pytest
@@ -7,6 +6,7 @@ import torch.nn as nn
 
 from common.model_info import count_parameters, macs_per_image, receptive_field, summary_table
 from conftest import LESSONS, ROOT
+from tools.lessons import load_module
 
 
 def rf_column(model):
@@ -57,7 +57,7 @@ PARAMETERS = {
 
 
 def lesson_net(script):
-    return importlib.import_module(script[:-3]).Net()
+    return load_module(script).Net()
 
 
 @pytest.mark.parametrize("script", LESSONS)

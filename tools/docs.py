@@ -18,17 +18,18 @@ import torch.nn as nn
 
 from common.batch_transforms import BatchPipeline
 from common.goal import goal_text
+from common.model_info import receptive_field
+from common.record import FIGURES
 from common.results import atomic_path
 
-from . import backprop, headers, performance_page, summary_page
+from . import backprop, headers, performance_page, summary_page, tables
 from .diff import code_diff
-from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts
+from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts, summary_of
 from .markers import replace_block
-from .summarise import epoch_summary
+from .tables import pct
 
 DOCS = ROOT / "docs"
 IMG = DOCS / "img"
-from common.record import FIGURES  # noqa: E402  (temporary, see below)
 
 
 # ----------------------------------------------------------------- lessons
@@ -51,15 +52,6 @@ def lesson_info(script):
 
 def all_lessons():
     return [lesson_info(s) for s in scripts()]
-
-
-def summary_of(script):
-    m = recorded(script)
-    return epoch_summary(m) if m else None
-
-
-def pct(value):
-    return f"{value:.2f}%"
 
 
 def not_recorded(info):
@@ -116,8 +108,6 @@ def diff_block(info, previous):
 
 
 def rf_block(info):
-    from common.model_info import receptive_field
-
     rows = receptive_field(info["module"].Net())
     # Seven narrow columns, so that the receptive field stays on screen beside the navigation.
     lines = ["| layer | type | k, s, p | size | channels | jump | RF |",
@@ -163,40 +153,31 @@ def lesson_blocks(info, lessons):
         "figures": figures_block(info),
         "rf": rf_block(info),
         "analysis": info["analysis"],
-        "run": (f"```bash\npython {info['script'].name}                 # the recorded run\n"
-                f"python {info['script'].name} --dry-run       # one short epoch, to check it runs\n"
-                f"python {info['script'].name} --seed 2   # another seed: goes to runs/{info['script'].stem}-seed2\n```"),
+        "run": run_block(info["script"]),
         "nav": nav_block(info, lessons),
     }
 
 
-def lessons_table(lessons, link_prefix):
-    """One row per lesson: the at-a-glance table of the README and the overview.
+def run_block(script):
+    name, number = script.name, int(script.stem[4:6])
+    lines = [f"python {name}               # your run: a new folder under runs/{script.stem}/",
+             f"python {name} --dry-run     # one short epoch, to check that it runs",
+             f"python {name} --validation  # held-out training images, for choosing settings",
+             f"python {name} --record      # the run this page shows, in results/{script.stem}/"]
+    if number > 1:
+        lines.append(f"python -m tools.diff {number - 1} {number}     # what this lesson changed")
+    return "```bash\n" + "\n".join(lines) + "\n```"
 
-    The README links each script; the site holds docs/ only and is narrower, so
-    there the script column is left out (every lesson page names its script).
-    """
-    with_script = bool(link_prefix)
-    lines = ["| # | lesson |" + (" script |" if with_script else "")
-             + " parameters | RF | best test | last test | s / epoch | end goal |",
-             "|---:|---|" + ("---|" if with_script else "") + "---:|---:|---:|---:|---:|---|"]
-    for info in lessons:
-        s = summary_of(info["script"])
-        page = f"[{info['title']}]({link_prefix}{info['page']}) ([quiz]({link_prefix}{info['quiz']}))"
-        script = f" [`{info['script'].name}`]({info['script'].name}) |" if with_script else ""
-        if s is None:
-            from common.model_info import count_parameters, receptive_field
-            net = info["module"].Net()
-            lines.append(f"| {info['number']} | {page} |{script} {count_parameters(net):,} | "
-                         f"{receptive_field(net)[-1]['rf']} | not recorded yet | | | |")
-            continue
-        lines.append(f"| {info['number']} | {page} |{script} {s['parameters']:,} | {s['receptive_field']} | "
-                     f"{pct(s['best_test_acc'])} | {pct(s['last_test_acc'])} | {s['seconds_per_epoch']:.1f} | "
-                     f"{'**met**' if s['goal_met'] else 'not met'} |")
-    devices = sorted({summary_of(i["script"])["device_name"] for i in lessons if summary_of(i["script"])})
-    lines.append("")
-    lines.append(f"Seconds per epoch are medians over each recorded run, on {', '.join(devices) or 'no device yet'}.")
-    return "\n".join(lines)
+
+def lessons_table(lessons, link_prefix):
+    """The at-a-glance table of the README and the overview. The README links
+    each script; the site holds docs/ only and is narrower, so there the
+    script column is left out (every lesson page names its script)."""
+    columns = [tables.NUMBER, tables.linked_title(link_prefix), *([tables.SCRIPT] if link_prefix else []),
+               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.SECONDS, tables.GOAL_MET]
+    devices = sorted({s["device_name"] for s in map(summary_of, (i["script"] for i in lessons)) if s})
+    return tables.lesson_table(lessons, columns, f"Seconds per epoch are medians over each recorded run, on "
+                                                 f"{', '.join(devices) or 'no device yet'}.")
 
 
 def seeds_block(stem):

@@ -18,7 +18,6 @@ run is kept: after a Ctrl-C the same command resumes where it stopped.
 import argparse
 import ast
 import contextlib
-import importlib.util
 import itertools
 import json
 import statistics
@@ -32,7 +31,7 @@ from common.record import source_digest
 from common.results import atomic_path, plt, save_figure, write_json
 from common.runtime import DEVICES
 
-from .lessons import resolve
+from .lessons import load_module, resolve
 
 PASSED_ON = ("epochs", "limit", "device", "data_dir")  # flags given to every run, besides --validation
 
@@ -49,14 +48,6 @@ def parse_set(text):
         except (ValueError, SyntaxError):
             raise ValueError(f"--set {name}: {value!r} is not a number, a quoted string or True/False") from None
     return name, parsed
-
-
-def load(script):
-    """A fresh copy of the script as a module (its main() does not run)."""
-    spec = importlib.util.spec_from_file_location(f"{script.stem}_experiment", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def check(module, name, values):
@@ -91,7 +82,7 @@ def finished(folder, wanted):
 
 def run_one(script, overrides, seed, folder, flags):
     """Train one run in this process, its printed output in run.log; returns its metrics or None."""
-    module = load(script)
+    module = load_module(script)
     for name, value in overrides:
         setattr(module, name, value)
     folder.mkdir(parents=True, exist_ok=True)
@@ -174,7 +165,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     script = Path(args.script) if args.script.endswith(".py") and Path(args.script).exists() else resolve(args.script)
-    module = load(script)
+    module = load_module(script)
     grid = []
     for text in args.sets:
         try:

@@ -8,8 +8,7 @@ import re
 import sys
 
 from common.goal import goal_text
-from .lessons import recorded, refresh, scripts
-from .summarise import epoch_summary
+from .lessons import epoch_summary, recorded, refresh, scripts
 
 SECTION = re.compile(r"(\nResults:\n)(.*?)(\n\nAnalysis:)", re.S)
 

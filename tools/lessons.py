@@ -1,9 +1,13 @@
 """Where the lessons and their recorded results are."""
 import functools
-import importlib
+import importlib.util
 import json
+import statistics
 import sys
 from pathlib import Path
+
+from common.record import source_digest
+from common.results import atomic_path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
@@ -19,10 +23,22 @@ def metrics_path(script):
 
 
 def load_module(script):
-    """Import a lesson script as a module (its main() does not run)."""
+    """A fresh copy of a lesson script as a module: its Net, its settings, its
+    main() (which does not run). Each call gives a new copy, so a setting
+    changed on one copy changes nothing else."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    return importlib.import_module(Path(script).stem)
+    path = Path(script) if Path(script).is_absolute() or Path(script).exists() else ROOT / script
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def summary_of(script):
+    """The numbers a reader wants from the script's recorded run, or None if it has none."""
+    m = recorded(script)
+    return epoch_summary(m) if m else None
 
 
 def resolve(name):
@@ -53,8 +69,6 @@ def recorded(script, path=None):
 
 def from_other_source(script, m):
     """True when a recorded run says it came from other code than the script holds now."""
-    from common.record import source_digest
-
     return m.get("source_sha256") not in (None, source_digest(script))
 
 
@@ -73,9 +87,35 @@ def refresh(path, new, check):
     if path.exists() and path.read_text() == new:
         return False
     if not check:
-        from common.results import atomic_path
-
         with atomic_path(path) as tmp:
             tmp.write_text(new)
         print(f"updated {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return True
+
+
+def epoch_summary(m):
+    epochs = m["epochs"]
+    best_train = max(epochs, key=lambda e: e["train_acc"])
+    best_test = max(epochs, key=lambda e: e["test_acc"])
+    last = epochs[-1]
+    # The first epoch carries one-off start-up costs; the median ignores them.
+    seconds = statistics.median(e["seconds"] for e in epochs)
+    return {
+        "script": m["script"],
+        "parameters": m["model"]["parameters"],
+        "macs_per_image": m["model"]["macs_per_image"],
+        "receptive_field": m["model"]["receptive_field"],
+        "epochs": len(epochs),
+        "best_train_acc": best_train["train_acc"], "best_train_epoch": best_train["epoch"],
+        "best_test_acc": best_test["test_acc"], "best_test_epoch": best_test["epoch"],
+        "last_train_acc": last["train_acc"], "last_test_acc": last["test_acc"],
+        "last_gap": last["train_acc"] - last["test_acc"],
+        "last5_test_acc": [e["test_acc"] for e in epochs[-5:]],
+        "min_last5_test_acc": min(e["test_acc"] for e in epochs[-5:]),
+        "goal_met": m["goal"]["met"],
+        "seconds_per_epoch": seconds,
+        "total_seconds": m["total_seconds"],
+        "device": m["environment"]["device"],
+        "device_name": m["environment"]["device_name"],
+        "seed": m["settings"]["seed"],
+    }

@@ -24,8 +24,7 @@ from pathlib import Path
 
 from common.cli import RUNS, refuse_unusable_device
 from common.runtime import DEVICES, pick_device
-from .lessons import RESULTS, ROOT, from_other_source, recorded, resolve, with_own_settings
-from .summarise import epoch_summary
+from .lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
 
 
 def reusable(script, m, seed, device):

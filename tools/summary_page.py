@@ -2,9 +2,10 @@
 import json
 
 from common.goal import GOAL
-from common.results import atomic_path
+from common.results import atomic_path, plt, save_figure
 
-from .lessons import ROOT
+from . import tables
+from .lessons import ROOT, summary_of
 
 PLOT = ROOT / "docs" / "img" / "summary.png"
 # What the plot shows, kept beside it: the check compares data, not PNG bytes,
@@ -13,25 +14,15 @@ PLOT_DATA = PLOT.with_suffix(".json")
 
 
 def _recorded(lessons):
-    from .docs import summary_of
-
     return [(info, summary_of(info["script"])) for info in lessons]
 
 
 def table(lessons):
-    lines = ["| # | lesson | parameters | RF | best test | last test | gap | s / epoch |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
-    for info, s in _recorded(lessons):
-        link = f"[{info['title']}]({info['page']})"
-        if s is None:
-            lines.append(f"| {info['number']} | {link} | | | not recorded yet | | | |")
-            continue
-        lines.append(f"| {info['number']} | {link} | {s['parameters']:,} | {s['receptive_field']} | "
-                     f"{s['best_test_acc']:.2f}% | {s['last_test_acc']:.2f}% | {s['last_gap']:+.2f} | "
-                     f"{s['seconds_per_epoch']:.1f} |")
-    lines += ["", "*RF*: receptive field of the output, in pixels. *Gap*: train minus test accuracy in the last "
-                  "epoch, in points. *s / epoch*: median seconds per epoch of the recorded run."]
-    return "\n".join(lines)
+    columns = [tables.NUMBER, ("lesson", "---", lambda info, s: f"[{info['title']}]({info['page']})"),
+               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.GAP, tables.SECONDS]
+    return tables.lesson_table(lessons, columns, "*RF*: receptive field of the output, in pixels. *Gap*: train minus "
+                                                 "test accuracy in the last epoch, in points. *s / epoch*: median "
+                                                 "seconds per epoch of the recorded run.")
 
 
 def steps(lessons):
@@ -55,8 +46,6 @@ def plot_data(lessons):
 
 
 def _draw(path, rows):
-    from common.results import save_figure, plt
-
     fig, (ax_acc, ax_par) = plt.subplots(1, 2, figsize=(11, 3.8))
     xs = [r["lesson"] for r in rows]
     ax_acc.plot(xs, [r["best_test_acc"] for r in rows], "-o", label="best test")

@@ -1,0 +1,51 @@
+"""The per-lesson tables of the README, the overview, the summary and the performance page.
+
+Each table is a list of columns, each a (heading, alignment, cell) triple,
+where cell(info, s) writes one lesson's cell from its details (info, from
+tools.docs.lesson_info) and the summary of its recorded run (s, from
+tools.lessons.summary_of). A lesson with no recorded run gets its number,
+its name and "not recorded yet".
+"""
+from .lessons import summary_of
+
+
+def lesson_table(lessons, columns, legend=None):
+    lines = ["| " + " | ".join(heading for heading, _, _ in columns) + " |",
+             "|" + "|".join(align for _, align, _ in columns) + "|"]
+    for info in lessons:
+        s = summary_of(info["script"])
+        if s is None:
+            cells = [cell(info, s) for _, _, cell in columns[:2]] + ["not recorded yet"]
+            cells += [""] * (len(columns) - len(cells))
+        else:
+            cells = [cell(info, s) for _, _, cell in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    if legend:
+        lines += ["", legend]
+    return "\n".join(lines)
+
+
+def pct(value):
+    return f"{value:.2f}%"
+
+
+NUMBER = ("#", "---:", lambda info, s: str(info["number"]))
+TITLE = ("lesson", "---", lambda info, s: info["title"])
+PARAMETERS = ("parameters", "---:", lambda info, s: f"{s['parameters']:,}")
+RF = ("RF", "---:", lambda info, s: str(s["receptive_field"]))
+BEST_TEST = ("best test", "---:", lambda info, s: pct(s["best_test_acc"]))
+LAST_TEST = ("last test", "---:", lambda info, s: pct(s["last_test_acc"]))
+GAP = ("gap", "---:", lambda info, s: f"{s['last_gap']:+.2f}")
+SECONDS = ("s / epoch", "---:", lambda info, s: f"{s['seconds_per_epoch']:.1f}")
+MACS = ("MACs / image", "---:", lambda info, s: f"{s['macs_per_image']:,}")
+DEVICE = ("device", "---", lambda info, s: s["device_name"])
+GOAL_MET = ("end goal", "---", lambda info, s: "**met**" if s["goal_met"] else "not met")
+
+
+def linked_title(prefix):
+    """The lesson's name linked to its page, and its quiz; ``prefix`` is the path to docs/."""
+    return ("lesson", "---", lambda info, s: f"[{info['title']}]({prefix}{info['page']}) "
+                                             f"([quiz]({prefix}{info['quiz']}))")
+
+
+SCRIPT = ("script", "---", lambda info, s: f"[`{info['script'].name}`]({info['script'].name})")

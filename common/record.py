@@ -155,5 +155,6 @@ class Record:
         plot_curves(self.out / "curves.png", m["epochs"], title, goal_acc=GOAL["min_test_acc"],
                     evaluated_on=self.evaluated_on)
         if self.status == 0 and self.errors is not None:
-            plot_misclassified(self.out / "misclassified.png", self.errors["images"], self.errors["truths"],
-                               self.errors["preds"], m["script"], total_errors=last["test_images"] - last["test_correct"])
+            errors = self.errors
+            plot_misclassified(self.out / "misclassified.png", errors["images"], errors["truths"], errors["preds"],
+                               m["script"], total_errors=last["test_images"] - last["test_correct"])

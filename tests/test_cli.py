@@ -7,7 +7,7 @@ import sys
 import pytest
 import torch
 
-from common import cli, runtime
+from common import cli
 from conftest import LESSONS, ROOT, tiny_copy
 from tools.lessons import load_module
 

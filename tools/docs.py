@@ -207,7 +207,8 @@ def headline_block(lessons):
         text += (f" Over seeds {', '.join(str(r['seed']) for r in seeds['seeds'])}: final accuracy "
                  f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f}, lowest of the last five "
                  f"{seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} (mean ± std); "
-                 f"the end goal holds for {sum(r['goal_met'] for r in seeds['seeds'])} of the {len(seeds['seeds'])} seeds.")
+                 f"the end goal holds for {sum(r['goal_met'] for r in seeds['seeds'])} of the "
+                 f"{len(seeds['seeds'])} seeds.")
     return text
 
 

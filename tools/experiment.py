@@ -214,7 +214,8 @@ def main(argv=None):
                 m["experiment"] = wanted
                 write_json(folder / "metrics.json", m)
             points[label(overrides)].append(m)
-            bar.write(f"{label(overrides)} seed {seed}: final {evaluated_on} accuracy {m['epochs'][-1]['test_acc']:.2f}%")
+            final = m["epochs"][-1]["test_acc"]
+            bar.write(f"{label(overrides)} seed {seed}: final {evaluated_on} accuracy {final:.2f}%")
 
     rows = summarise({k: v for k, v in points.items() if v})
     if rows:

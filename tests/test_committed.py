@@ -1,0 +1,59 @@
+"""Checks of the committed data, not of code: the recorded runs in results/
+agree with the scripts' headers, the docs and the README, and meet the end
+goal. They fail when a script changes and its run is not recorded again
+(`make lessons`, then `python -m tools.docs`)."""
+import json
+
+import pytest
+
+from conftest import ROOT
+from tools import docs, headers
+
+FINAL = ROOT / "results" / "code10_lr_schedule"
+
+
+def test_headers_agree_with_recorded_results():
+    assert [p.name for p in headers.stale()] == []
+
+
+def test_docs_and_readme_are_generated_from_current_results(capsys):
+    status = docs.main(["--check"])
+    assert status == 0, capsys.readouterr().out
+
+
+def recorded_final():
+    path = FINAL / "metrics.json"
+    if not path.exists():
+        pytest.fail("results/code10_lr_schedule/metrics.json is missing: run `python code10_lr_schedule.py`")
+    return json.loads(path.read_text())
+
+
+def five_seeds():
+    path = FINAL / "seeds.json"
+    if not path.exists():
+        pytest.fail("no seed summary: make seeds")
+    return json.loads(path.read_text())
+
+
+def test_recorded_run_of_the_final_lesson_meets_the_goal():
+    m = recorded_final()
+    assert m["status"] == "complete" and m["settings"]["limit"] is None and m["goal"]["met"]
+
+
+def test_five_seed_summary_is_made_of_the_recorded_runs():
+    s, m = five_seeds(), recorded_final()
+    assert [r["seed"] for r in s["seeds"]][:5] == [1, 2, 3, 4, 5]
+    runs = {1: m} | {r["seed"]: json.loads((FINAL / "seeds" / f"seed{r['seed']}" / "metrics.json").read_text())
+                     for r in s["seeds"][1:]}
+    for row in s["seeds"]:
+        run = runs[row["seed"]]
+        assert run["settings"]["seed"] == row["seed"] and run["status"] == "complete"
+        assert row["final_test_acc"] == run["epochs"][-1]["test_acc"]
+        assert row["min_last5_test_acc"] == min(e["test_acc"] for e in run["epochs"][-5:])
+        assert row["goal_met"] == run["goal"]["met"]
+    assert s["goal_met_all"] == all(r["goal_met"] for r in s["seeds"])
+
+
+def test_end_goal_holds_for_every_recorded_seed():
+    assert five_seeds()["goal_met_all"]
+

@@ -21,6 +21,7 @@ import re
 
 import pytest
 
+from common.record import split_header
 from conftest import LESSONS, ROOT
 
 ALLOWED = {
@@ -39,7 +40,7 @@ ALLOWED = {
 def regions(lines):
     """The region name of every line."""
     first = lambda pattern: next(i for i, l in enumerate(lines) if re.match(pattern, l))  # noqa: E731
-    header_end = next(i for i in range(1, len(lines)) if lines[i].rstrip().endswith('"""'))
+    header_end = split_header("\n".join(lines))[0].count("\n")
     net_start = first(r"(DROPOUT = |class Net\()")
     settings_start = first(r"EPOCHS = ")
     main_start = first(r"def main\(")

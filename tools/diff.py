@@ -10,13 +10,14 @@ import argparse
 import difflib
 import sys
 
+from common.record import split_header
+
 from .lessons import resolve
 
 
 def below_header(path):
-    """The script's lines from its first import on."""
-    lines = path.read_text().splitlines()
-    return lines[next(i for i, line in enumerate(lines) if line.startswith(("import ", "from "))):]
+    """The script's lines after its header docstring."""
+    return split_header(path.read_text())[1].strip("\n").splitlines()
 
 
 def code_diff(old, new, context=2):

@@ -57,14 +57,15 @@ site: setup
 serve: setup
 	$(PY) -m mkdocs serve
 
-# Speed: the usual pipeline against this repository's, then where the time goes.
+# Speed (about 5 minutes on an idle 2-core CPU): the usual pipeline against this
+# repository's, then where a training step's time goes and what makes it faster;
+# the figures go to results/benchmark/*.json, and tools.docs puts them into docs/performance.md.
 benchmark: setup
 	$(PY) -m benchmarks.benchmark --json results/benchmark/cpu.json
-	$(PY) -m benchmarks.profile_step --json results/benchmark/profile.json
-	$(PY) -m benchmarks.variants --json results/benchmark/variants.json
+	$(PY) -m benchmarks.step --out results/benchmark
 	$(PY) -m tools.docs
 
-# The same on a CUDA GPU, and a full run of the final lesson there; the run goes
+# The same comparison on a CUDA GPU, and a full run of the final lesson there; the run goes
 # beside the benchmark, so the lesson's recorded (CPU) results stay as they are.
 benchmark-cuda: setup
 	$(PY) -m benchmarks.benchmark --device cuda --json results/benchmark/cuda.json

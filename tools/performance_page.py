@@ -5,6 +5,7 @@ The flow goes one way: the benchmarks write JSON, this reads it; nothing here im
 import json
 import statistics
 
+from . import tables
 from .lessons import RESULTS, recorded
 
 BENCH = RESULTS / "benchmark"
@@ -49,20 +50,10 @@ def _flops(x):
 
 
 def growth(lessons):
-    from .docs import summary_of
-
-    lines = ["| # | lesson | parameters | MACs / image | s / epoch | device |",
-             "|---:|---|---:|---:|---:|---|"]
-    for info in lessons:
-        s = summary_of(info["script"])
-        if s is None:
-            lines.append(f"| {info['number']} | {info['title']} | | | not recorded yet | |")
-            continue
-        lines.append(f"| {info['number']} | {info['title']} | {s['parameters']:,} | {s['macs_per_image']:,} | "
-                     f"{s['seconds_per_epoch']:.1f} | {s['device_name']} |")
-    lines += ["", "*MACs / image*: multiply-accumulates of one forward pass over one image, counted from the "
-                  "network's layers by `common/model_info.py`."]
-    return "\n".join(lines)
+    columns = [tables.NUMBER, tables.TITLE, tables.PARAMETERS, tables.MACS, tables.SECONDS, tables.DEVICE]
+    return tables.lesson_table(lessons, columns, "*MACs / image*: multiply-accumulates of one forward pass over "
+                                                 "one image, counted from the network's layers by "
+                                                 "`common/model_info.py`.")
 
 
 def _full_run(m):

@@ -13,10 +13,9 @@ Results:
 Analysis:
     Under a third of lesson 2's parameters, and no accuracy lost: the recorded
     run ends at least as high as lesson 2's. So the channels were not what held
-    lesson 2 back; both networks are limited by how slowly a plain stack of
-    convolutions learns at this learning rate, which is what BatchNorm
-    addresses next. The 7x7 output kernel now holds over half of all the
-    parameters, a fact lesson 6 uses.
+    lesson 2 back. Both networks start slowly at this learning rate; BatchNorm,
+    next, is the change aimed at that. The 7x7 output kernel now holds over
+    half of all the parameters, a fact lesson 6 uses.
 """
 import sys
 

@@ -5,8 +5,7 @@ from .lessons import RESULTS, from_other_source, recorded, with_own_settings
 
 BENCH = RESULTS / "benchmark"
 GPU_TARGET_SECONDS = 15  # a full run of the final lesson on a CUDA GPU, the course's speed target
-NO_GPU = ("no CUDA GPU was available to the sessions that built this course; on a machine with one, "
-          "`make benchmark-cuda` measures this and the full run of the final lesson there, then regenerates this page")
+NO_GPU = "no GPU run yet; `make benchmark-cuda` measures it on a machine with a CUDA GPU and regenerates this page"
 
 
 def _load(name):

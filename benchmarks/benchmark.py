@@ -51,7 +51,7 @@ from torch.utils.data import DataLoader, Subset
 from torchvision import datasets
 
 from common.cli import number
-from common.data import DataError, ensure_mnist
+from common.data import require_mnist
 from common.engine import test, train
 from common.loader import TEST_BATCH_SIZE, forever, mnist_batches
 from common.model_info import count_parameters, macs_per_image
@@ -255,11 +255,7 @@ def main(argv=None):
                 "workers": args.workers if args.workers is not None else int(args.device == "cuda"),
                 "seed": args.seed, "data_dir": str(args.data_dir),
                 "command": " ".join(["python -m benchmarks.benchmark", shlex.join(argv)]).strip()}
-    try:
-        ensure_mnist(args.data_dir, log=lambda msg: print(msg, file=sys.stderr))
-    except DataError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    require_mnist(args.data_dir, log=lambda msg: print(msg, file=sys.stderr))
     results = run_benchmark(settings)
     if args.json:
         write_json(args.json, results)

@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
-from common.data import DataError, ensure_mnist
+from common.data import require_mnist
 from common.loader import forever, mnist_batches
 from common.results import write_json
 from tools.lessons import ROOT, load_module
@@ -153,11 +153,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a few steps on 1,024 images: a smoke check")
     args = parser.parse_args(argv)
     s = QUICK if args.quick else FULL
-    try:
-        ensure_mnist(args.data_dir, log=lambda msg: print(msg, file=sys.stderr))
-    except DataError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    require_mnist(args.data_dir, log=lambda msg: print(msg, file=sys.stderr))
     lesson = load_module(SCRIPT)
 
     @functools.lru_cache(maxsize=None)

@@ -153,6 +153,14 @@ def ensure_mnist(data_dir, download=True, log=print):
     verify(data_dir)
 
 
+def require_mnist(data_dir, log=print):
+    """ensure_mnist for a command: a problem stops it with one line and exit status 1."""
+    try:
+        ensure_mnist(data_dir, log=log)
+    except DataError as err:
+        raise SystemExit(f"error: {err}") from None
+
+
 def load_split(data_dir, train, limit=None):
     """(uint8 images N x 1 x 28 x 28, int64 labels) of one split, via torchvision."""
     ds = datasets.MNIST(str(data_dir), train=train, download=False)

@@ -15,7 +15,7 @@ from torch.utils.data import DataLoader, Subset
 from torchvision import datasets
 
 from .batch_transforms import BatchPipeline, UnsupportedTransform
-from .data import DataError, ensure_mnist, load_split
+from .data import load_split, require_mnist
 
 TEST_BATCH_SIZE = 1000
 TRAIN_IMAGES, VALIDATION_IMAGES = 50_000, 10_000  # the classic split of the 60,000 training images
@@ -95,14 +95,11 @@ def mnist_loaders(args, train_transforms, test_transforms, device, generator):
     else:
         train_part = range(min(60_000, limit))
         eval_split, eval_part = False, range(min(10_000, limit))
-    try:
-        ensure_mnist(args.data_dir)
-        train_loader = batches(args.data_dir, True, train_part, args.batch_size, train_transforms, device,
-                               generator, shuffle=True, name="the training")
-        test_loader = batches(args.data_dir, eval_split, eval_part, TEST_BATCH_SIZE, test_transforms, device,
-                              name="the test")
-    except DataError as err:
-        raise SystemExit(f"error: {err}") from None
+    require_mnist(args.data_dir)
+    train_loader = batches(args.data_dir, True, train_part, args.batch_size, train_transforms, device,
+                           generator, shuffle=True, name="the training")
+    test_loader = batches(args.data_dir, eval_split, eval_part, TEST_BATCH_SIZE, test_transforms, device,
+                          name="the test")
     return train_loader, test_loader
 
 

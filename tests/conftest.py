@@ -1,4 +1,5 @@
 """Shared fixtures: real MNIST through the learner's own loader, a tiny lesson, and a way to run scripts."""
+import inspect
 import os
 import re
 import subprocess
@@ -6,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch.nn as nn
+import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,14 +57,19 @@ def run_script(script, *args, timeout=600):
     )
 
 
-TINY_NET = """class Net(nn.Module):
+class Net(nn.Module):
+    """A one-layer network: a lesson trains it in seconds."""
+
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(28 * 28, 10)
 
     def forward(self, x):
         return F.log_softmax(self.fc(x.flatten(1)), dim=1)
-"""
+
+
+TinyNet = Net
+TINY_NET = inspect.getsource(Net)
 
 
 def tiny_copy(script, folder, net=TINY_NET, **settings):

@@ -4,24 +4,14 @@ from pathlib import Path
 
 import pytest
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 from common import engine
 from common.engine import NonFiniteLoss
 from common.results import atomic_path, write_json
+from conftest import TinyNet
 
 
-class Tiny(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(28 * 28, 10)
-
-    def forward(self, x):
-        return F.log_softmax(self.fc(x.flatten(1)), dim=1)
-
-
-class PoisonedAt(Tiny):
+class PoisonedAt(TinyNet):
     """Returns NaN from the given training-mode forward call on."""
     def __init__(self, bad_call):
         super().__init__()

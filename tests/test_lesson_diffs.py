@@ -39,7 +39,7 @@ ALLOWED = {
 
 def regions(lines):
     """The region name of every line."""
-    first = lambda pattern: next(i for i, l in enumerate(lines) if re.match(pattern, l))  # noqa: E731
+    first = lambda pattern: next(i for i, line in enumerate(lines) if re.match(pattern, line))  # noqa: E731
     header_end = split_header("\n".join(lines))[0].count("\n")
     net_start = first(r"(DROPOUT = |class Net\()")
     settings_start = first(r"EPOCHS = ")

@@ -80,7 +80,8 @@ def results_block(info):
     ]
     table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
     table += "\n\n¹ " + gap_note(info["module"])
-    return table + f"\n\nRecorded in `results/{info['script'].stem}/metrics.json` by `python {info['script'].name}`."
+    script = info["script"]
+    return table + f"\n\nRecorded in `results/{script.stem}/metrics.json` by `python {script.name} --record`."
 
 
 def gap_note(module):

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from common.cli import refuse_unusable_device
-from common.data import DataError, ensure_mnist
+from common.data import require_mnist
 from common.engine import test
 from common.loader import TEST_BATCH_SIZE
 from common.loader import mnist_batches
@@ -45,11 +45,7 @@ def main(argv=None):
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         print(f"error: {weights} is not a weights file for {script.name}'s Net: {first}", file=sys.stderr)
         return 1
-    try:
-        ensure_mnist(args.data_dir)
-    except DataError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    require_mnist(args.data_dir)
     batches = mnist_batches(args.data_dir, False, TEST_BATCH_SIZE, lesson.TEST_TRANSFORMS, device)
     result = test(model, device, batches)
     print(f"{script.name} with {weights}: test loss {result.loss:.4f}, accuracy {result.accuracy:.2f}% "

@@ -35,6 +35,12 @@ def load_module(script):
     return module
 
 
+def seeds_of(script):
+    """The script's summary over seeds (results/<script>/seeds.json), or None if it has none."""
+    path = RESULTS / Path(script).stem / "seeds.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
 def summary_of(script):
     """The numbers a reader wants from the script's recorded run, or None if it has none."""
     m = recorded(script)

@@ -19,24 +19,32 @@ def _recorded(lessons):
 
 def table(lessons):
     columns = [tables.NUMBER, ("lesson", "---", lambda info, s: f"[{info['title']}]({info['page']})"),
-               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.GAP, tables.SECONDS]
-    return tables.lesson_table(lessons, columns, "*RF*: receptive field of the output, in pixels. *Gap*: train minus "
-                                                 "test accuracy in the last epoch, in points. *s / epoch*: median "
-                                                 "seconds per epoch of the recorded run.")
+               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS, tables.GAP,
+               tables.SECONDS]
+    return tables.lesson_table(lessons, columns, "*RF*: receptive field of the output, in pixels. *Last test, seeds*: "
+                                                 "the last epoch's test accuracy over the recorded seeds, mean ± "
+                                                 "standard deviation (number of seeds), where a lesson has them. "
+                                                 "*Gap*: train minus test accuracy in the last epoch, in points. "
+                                                 "*s / epoch*: median seconds per epoch of the recorded run.")
 
 
 def steps(lessons):
     """What each lesson's one change bought, against the lesson before it."""
-    lines = ["| step | parameters | last test accuracy | train − test gap (last epoch) |", "|---|---:|---:|---:|"]
+    lines = ["| step | parameters | last test accuracy, seed 1 | over seeds | train − test gap (last epoch) |",
+             "|---|---:|---:|---|---:|"]
     recorded = _recorded(lessons)
     for (prev, ps), (info, s) in zip(recorded, recorded[1:]):
         step = f"{prev['number']} → {info['number']}: {info['title']}"
         if ps is None or s is None:
-            lines.append(f"| {step} | not recorded yet | | |")
+            lines.append(f"| {step} | not recorded yet | | | |")
             continue
         lines.append(f"| {step} | {ps['parameters']:,} → {s['parameters']:,} | "
-                     f"{s['last_test_acc'] - ps['last_test_acc']:+.2f} points | "
+                     f"{s['last_test_acc'] - ps['last_test_acc']:+.2f} points | {tables.step_over_seeds(prev, info)} | "
                      f"{ps['last_gap']:+.2f} → {s['last_gap']:+.2f} |")
+    lines += ["", "*Over seeds*: the change in the mean last-epoch test accuracy of the recorded seeds, ± its "
+                  "standard error; a change within two standard errors is inside the seed-to-seed noise. With seed "
+                  "1 alone, a difference of a tenth of a point can be noise: one seed of the final lesson differs "
+                  "from another by about that much (its spread over seeds is in the table above)."]
     return "\n".join(lines)
 
 

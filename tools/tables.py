@@ -6,7 +6,9 @@ tools.docs.lesson_info) and the summary of its recorded run (s, from
 tools.lessons.summary_of). A lesson with no recorded run gets its number,
 its name and "not recorded yet".
 """
-from .lessons import summary_of
+import math
+
+from .lessons import seeds_of, summary_of
 
 
 def lesson_table(lessons, columns, legend=None):
@@ -25,6 +27,30 @@ def lesson_table(lessons, columns, legend=None):
     return "\n".join(lines)
 
 
+def over_seeds(script):
+    """(mean, standard deviation, number of seeds) of the final test accuracy, or None without seeds."""
+    s = seeds_of(script)
+    if s is None or len(s["seeds"]) < 2:
+        return None
+    return s["final_test_acc_mean"], s["final_test_acc_std"], len(s["seeds"])
+
+
+def seeds_cell(info, s):
+    seeds = over_seeds(info["script"])
+    return f"{seeds[0]:.2f} ± {seeds[1]:.2f} ({seeds[2]})" if seeds else "one seed"
+
+
+def step_over_seeds(before, after):
+    """The change in final test accuracy from one lesson to the next, with its
+    standard error, and whether it stands out from the seed-to-seed noise."""
+    a, b = over_seeds(before["script"]), over_seeds(after["script"])
+    if a is None or b is None:
+        return "not measured over seeds yet"
+    change, error = b[0] - a[0], math.sqrt(a[1] ** 2 / a[2] + b[1] ** 2 / b[2])
+    verdict = "inside the seed-to-seed noise" if abs(change) <= 2 * error else "beyond the noise"
+    return f"{change:+.2f} ± {error:.2f}: {verdict}"
+
+
 def pct(value):
     return f"{value:.2f}%"
 
@@ -39,6 +65,7 @@ GAP = ("gap", "---:", lambda info, s: f"{s['last_gap']:+.2f}")
 SECONDS = ("s / epoch", "---:", lambda info, s: f"{s['seconds_per_epoch']:.1f}")
 MACS = ("MACs / image", "---:", lambda info, s: f"{s['macs_per_image']:,}")
 DEVICE = ("device", "---", lambda info, s: s["device_name"])
+FINAL_OVER_SEEDS = ("last test, seeds", "---:", seeds_cell)
 GOAL_MET = ("end goal", "---", lambda info, s: "**met**" if s["goal_met"] else "not met")
 
 

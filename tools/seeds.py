@@ -129,7 +129,7 @@ def main(argv=None):
     with atomic_path(base / "seeds.md") as tmp:
         tmp.write_text(markdown(summary))
     print(markdown(summary))
-    return 0 if summary["goal_met_all"] else 1
+    return 0  # recorded; whether the end goal holds is in the summary (most lessons are not meant to meet it)
 
 
 if __name__ == "__main__":

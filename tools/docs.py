@@ -22,7 +22,7 @@ from common.model_info import receptive_field
 from common.record import FIGURES
 from common.results import atomic_path
 
-from . import backprop, headers, performance_page, summary_page, tables
+from . import backprop, figures, headers, performance_page, summary_page, tables
 from .diff import code_diff
 from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts, summary_of
 from .markers import replace_block
@@ -127,7 +127,9 @@ def figures_block(info):
     stem = info["script"].stem
     if summary_of(info["script"]) is None or not all((RESULTS / stem / f).exists() for f in FIGURES):
         return not_recorded(info)
-    return (f"![Loss and accuracy per epoch, {stem}](img/{stem}/curves.png)\n\n"
+    previous = f"beside lesson {info['number'] - 1}'s" if info["number"] > 1 else "per epoch"
+    return (f"![Test accuracy of lesson {info['number']} {previous}](img/{stem}/compare.png)\n\n"
+            f"![Loss and accuracy per epoch, {stem}](img/{stem}/curves.png)\n\n"
             f"![Test images this network gets wrong, {stem}](img/{stem}/misclassified.png)")
 
 
@@ -295,10 +297,13 @@ def main(argv=None):
                 with atomic_path(copy) as tmp:
                     shutil.copyfile(original, tmp)
                 print(f"copied {original.relative_to(ROOT)}")
-    if not args.check:
-        summary_page.write_plot(lessons)
-    elif not summary_page.plot_is_current(lessons):
-        problems.append("docs/img/summary.png is out of date")
+    for png, (draw, data) in figures.planned(lessons).items():
+        if figures.is_current(png, data):
+            continue
+        if args.check:
+            problems.append(f"{png.relative_to(ROOT)} is out of date")
+        else:
+            figures.write(png, draw, data)
     for info in lessons:
         m = recorded(info["script"])
         if m and from_other_source(info["script"], m):

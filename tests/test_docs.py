@@ -47,3 +47,26 @@ def test_the_site_builds_strictly(tmp_path):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "index.html").exists() and (tmp_path / "10_lr_schedule" / "index.html").exists()
+
+
+def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path, monkeypatch):
+    from common.record import source_digest
+    from tools import figures, lessons
+
+    script = ROOT / "code10_lr_schedule.py"
+    monkeypatch.setattr(lessons, "RESULTS", tmp_path)
+    monkeypatch.setattr(figures, "RESULTS", tmp_path)
+
+    def run(seed, accuracies, digest=source_digest(script)):
+        folder = tmp_path / script.stem / ("" if seed == 1 else f"seeds/seed{seed}")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "metrics.json").write_text(json.dumps({
+            "status": "complete", "source_sha256": digest, "settings": {"seed": seed, "limit": None},
+            "epochs": [{"test_acc": a} for a in accuracies]}))
+
+    run(1, [98.0, 99.0])
+    assert figures.test_curves(script) == {"seed 1": [98.0, 99.0], "seeds": 1, "spread": None}
+    run(2, [97.5, 99.2])
+    run(3, [99.9, 99.9], digest="0" * 64)  # a run of older code: left out
+    assert figures.test_curves(script) == {"seed 1": [98.0, 99.0], "seeds": 2,
+                                           "spread": {"low": [97.5, 99.0], "high": [98.0, 99.2]}}

@@ -21,7 +21,11 @@ from torchvision.transforms import InterpolationMode
 
 
 class UnsupportedTransform(TypeError):
-    pass
+    """A step with no batched version: the pipeline runs image by image instead."""
+
+
+class InvalidPipeline(UnsupportedTransform):
+    """A pipeline that torchvision could not run either (no ToTensor, Normalize before it)."""
 
 
 def _to_tensor(x, generator):
@@ -106,10 +110,10 @@ def compile_transforms(pipeline):
                 "supported: ToTensor, Normalize, RandomRotation"
             )
     if compiled.count(_to_tensor) != 1:
-        raise UnsupportedTransform("the pipeline needs exactly one ToTensor() (it turns 0..255 pixels into 0..1)")
+        raise InvalidPipeline("the pipeline needs exactly one ToTensor() (it turns 0..255 pixels into 0..1)")
     to_tensor = compiled.index(_to_tensor)
-    if any(f is not _to_tensor and getattr(f, "normalize", False) for f in compiled[:to_tensor]):
-        raise UnsupportedTransform("Normalize must come after ToTensor(): its mean and std are for 0..1 pixels")
+    if any(getattr(f, "normalize", False) for f in compiled[:to_tensor]):
+        raise InvalidPipeline("Normalize must come after ToTensor(): its mean and std are for 0..1 pixels")
     return compiled
 
 

@@ -55,8 +55,8 @@ def build_parser(script, description, epochs, batch_size, lr):
                        help=f"folder for this run (default: a new folder {RUNS}/{script}/<date>-<time>[-<what "
                             f"changed>], so that no run replaces another)")
     where.add_argument("--record", action="store_true",
-                       help=f"record the script's own run (its settings, seed 1, on the CPU) in {RESULTS}/{script}/, "
-                            "which the docs are generated from")
+                       help=f"record the script's own run (its settings, seed 1, on the CPU): once complete, it "
+                            f"replaces {RESULTS}/{script}/, which the docs are generated from")
     return parser
 
 
@@ -66,15 +66,15 @@ def parse_args(script_file, argv=None, *, epochs, batch_size, lr):
     parser = build_parser(script, _first_line_of_docstring(script_file), epochs, batch_size, lr)
     args = parser.parse_args(argv)
     refuse_unusable_device(parser, args.device)
-    if args.dry_run:
-        args.epochs, args.limit = 1, min(args.limit or 512, 512)
     if args.record:
-        changed = [f"--{flag.replace('_', '-')}" for flag in (*SETTINGS, "limit", "dry_run", "validation")
+        changed = [f"--{flag.replace('_', '-')}" for flag in (*SETTINGS, "limit", "dry_run", "validation", "no_plots")
                    if getattr(args, flag) != parser.get_default(flag)]
         if changed:
-            parser.error(f"--record records the script's own settings: drop {', '.join(changed)}")
+            parser.error(f"--record records the script's own run, figures included: drop {', '.join(changed)}")
         if pick_device(args.device).type != "cpu":
             parser.error("--record: the recorded runs are CPU runs; add --device cpu")
+    if args.dry_run:
+        args.epochs, args.limit = 1, min(args.limit or 512, 512)
     args.script = script
     args.changed = [f"{name}{getattr(args, flag)}" for flag, name in SETTINGS.items()
                     if getattr(args, flag) != parser.get_default(flag)]
@@ -95,17 +95,17 @@ def refuse_unusable_device(parser, name):
 
 
 def output_folder(args, device):
-    """Where this run goes, created. --record: results/<script>/. Otherwise a
+    """Where this run is written while it trains, created: --out, or else a
     new folder under runs/<script>/ for every run, named by when it started
     and what the command line changed, so that no run replaces another and
-    an edited script never writes over its recorded run."""
-    if args.record:
-        folder = RESULTS / args.script
-    elif args.out is not None:
+    an edited script never writes over its recorded run. (A --record run
+    trains there too; only once complete is it copied to results/<script>/.)"""
+    if args.out is not None:
         folder = args.out
     else:
         tags = [*args.changed, *(["validation"] if args.validation else []),
-                *([f"limit{args.limit}"] if args.limit else []), *([device.type] if device.type != "cpu" else [])]
+                *([f"limit{args.limit}"] if args.limit else []), *([device.type] if device.type != "cpu" else []),
+                *(["record"] if args.record else [])]
         name = "-".join([time.strftime("%Y%m%d-%H%M%S"), *tags])
         folder = RUNS / args.script / name
         n = 1

@@ -14,11 +14,11 @@ import torch
 from torch.utils.data import DataLoader, Subset
 from torchvision import datasets
 
-from .batch_transforms import BatchPipeline, UnsupportedTransform
+from .batch_transforms import BatchPipeline, InvalidPipeline, UnsupportedTransform
 from .data import load_split, require_mnist
 
 TEST_BATCH_SIZE = 1000
-TRAIN_IMAGES, VALIDATION_IMAGES = 50_000, 10_000  # the classic split of the 60,000 training images
+TRAIN_SPLIT, VALIDATION_SPLIT = 50_000, 10_000  # the classic split of the 60,000 training images
 
 
 class TensorBatches:
@@ -53,9 +53,9 @@ class ImageByImage(DataLoader):
 
     def __init__(self, data_dir, train, indices, batch_size, transforms, shuffle, generator=None):
         dataset = Subset(datasets.MNIST(str(data_dir), train=train, transform=transforms), indices)
-        cpu_generator = None
-        if generator is not None:  # a DataLoader shuffles with a CPU generator
-            cpu_generator = torch.Generator().manual_seed(generator.initial_seed())
+        # A DataLoader draws a seed from its generator every epoch, shuffled or not: a CPU generator of
+        # its own, so that it takes nothing from the global one (Dropout's masks, torchvision's transforms).
+        cpu_generator = torch.Generator().manual_seed(generator.initial_seed() if generator is not None else 0)
         super().__init__(dataset, batch_size=batch_size, shuffle=shuffle, generator=cpu_generator)
         self.transforms = transforms
 
@@ -69,6 +69,8 @@ def batches(data_dir, train, indices, batch_size, transforms, device, generator=
     device if every step has a batched version, else image by image."""
     try:
         pipeline = BatchPipeline(transforms)
+    except InvalidPipeline as why:
+        raise SystemExit(f"error: {name} transforms: {why}") from None
     except UnsupportedTransform as why:
         print(f"note: {name} transforms run image by image through torchvision's DataLoader (slower): {why}")
         return ImageByImage(data_dir, train, indices, batch_size, transforms, shuffle, generator)
@@ -90,8 +92,8 @@ def mnist_loaders(args, train_transforms, test_transforms, device, generator):
     10,000 training images, which then are not trained on."""
     limit = args.limit or math.inf
     if args.validation:
-        train_part = range(min(TRAIN_IMAGES, limit))
-        eval_split, eval_part = True, range(TRAIN_IMAGES, TRAIN_IMAGES + min(VALIDATION_IMAGES, limit))
+        train_part = range(min(TRAIN_SPLIT, limit))
+        eval_split, eval_part = True, range(TRAIN_SPLIT, TRAIN_SPLIT + min(VALIDATION_SPLIT, limit))
     else:
         train_part = range(min(60_000, limit))
         eval_split, eval_part = False, range(min(10_000, limit))

@@ -7,9 +7,9 @@
 A Ctrl-C or a loss that is no longer a number ends the loop cleanly: the
 finished epochs stay recorded and the run says how it ended ("status").
 """
-import hashlib
+import contextlib
 import platform
-import re
+import shutil
 import sys
 import time
 from datetime import datetime, timezone
@@ -19,29 +19,15 @@ import torch
 import torchvision
 
 from . import console
-from .cli import output_folder
+from .cli import RESULTS, output_folder
 from .engine import NonFiniteLoss
 from .goal import GOAL, goal_status
 from .model_info import count_parameters, macs_per_image, receptive_field
-from .results import deferred_interrupt, plot_curves, plot_misclassified, save_weights, write_json
+from .results import atomic_path, deferred_interrupt, plot_curves, plot_misclassified, save_weights, write_json
 from .runtime import describe
+from .source import source_digest
 
 FIGURES = ("curves.png", "misclassified.png")
-
-
-def split_header(text):
-    """(the header docstring, the code after it) of a lesson script's text."""
-    match = re.match(r'\s*""".*?"""', text, flags=re.S)
-    return (match.group(0), text[match.end():]) if match else ("", text)
-
-
-def source_digest(script_file):
-    """SHA-256 of a script without its header docstring: the header's Results
-    are generated from the run, so they must not change what the run is tied to."""
-    path = Path(script_file)
-    if not path.exists():  # a network defined elsewhere (the tests do this): nothing to tie the run to
-        return None
-    return hashlib.sha256(split_header(path.read_text())[1].encode()).hexdigest()
 
 
 def cpu_model():
@@ -71,6 +57,7 @@ class Record:
     def __init__(self, script_file, args, model, optimizer, train_loader, test_loader):
         device = next(model.parameters()).device
         self.out = output_folder(args, device)
+        self.publish = RESULTS / args.script if args.record else None
         self.model, self.optimizer, self.plots = model, optimizer, not args.no_plots
         self.evaluated_on = "validation" if args.validation else "test"
         self.status = None
@@ -115,7 +102,7 @@ class Record:
         }
         self.metrics["epochs"].append(e)
         self.metrics["total_seconds"] = time.perf_counter() - self.started
-        self.metrics["goal"] = goal_status(self.metrics["model"]["parameters"], self.metrics["epochs"])
+        self.metrics["goal"] = self._goal()
         self.errors = tested.errors
         with deferred_interrupt():  # weights and metrics always describe the same epoch
             save_weights(self.out / "model.pt", self.model)
@@ -125,6 +112,10 @@ class Record:
                 (self.out / name).unlink(missing_ok=True)
         print(console.epoch_line(e, self.evaluated_on))
 
+    def _goal(self):
+        return goal_status(self.metrics["model"]["parameters"], self.metrics["epochs"],
+                           test_set=self.evaluated_on == "test")
+
     def __exit__(self, kind, err, traceback):
         m = self.metrics
         finished = len(m["epochs"])
@@ -132,27 +123,44 @@ class Record:
             m["status"], self.status = "complete", 0
         elif issubclass(kind, KeyboardInterrupt):
             m["status"], self.status = "interrupted", 130
-            print(f"\ninterrupted: the {finished} finished epochs are recorded in {self.out}/", file=sys.stderr)
         elif issubclass(kind, NonFiniteLoss):
             m["status"], self.status = f"stopped: {err}", 1
             print(f"error: {err}", file=sys.stderr)
-        else:  # a bug or out of memory: say so in the record, then show the traceback
+        else:  # a bug or out of memory: say so in the record (if it has one), then show the traceback
             m["status"] = f"failed: {kind.__name__}: {err}"
-            write_json(self.out / "metrics.json", m)
-            return False
-        m["goal"] = goal_status(m["model"]["parameters"], m["epochs"])
-        try:
-            with deferred_interrupt():
+            if finished:
                 write_json(self.out / "metrics.json", m)
-                if m["epochs"] and self.plots:
-                    self._plot()
-        except KeyboardInterrupt:
+            return False
+        if not finished:
+            if self.status == 130:
+                print("\ninterrupted before the first epoch finished: nothing was written", file=sys.stderr)
+            with contextlib.suppress(OSError):
+                self.out.rmdir()  # the run's own folder, if it is still empty
+            return True
+        if self.status == 130:
+            print(f"\ninterrupted: the {finished} finished epochs are recorded in {self.out}/", file=sys.stderr)
+        m["goal"] = self._goal()
+        with deferred_interrupt():
+            write_json(self.out / "metrics.json", m)
+        try:
+            if self.plots:
+                self._plot()
+        except KeyboardInterrupt:  # each figure is written whole or not at all
             print(f"\ninterrupted while drawing the figures; metrics.json in {self.out}/ is complete",
                   file=sys.stderr)
             self.status = 130
+        if self.status == 0 and self.publish:
+            self._publish()
         if self.status == 0:
-            print(console.done_line(m, self.out))
+            print(console.done_line(m, self.publish or self.out))
         return True
+
+    def _publish(self):
+        """Copy a complete recording over results/<script>/, file by file, each written whole."""
+        with deferred_interrupt():
+            for name in ("metrics.json", "model.pt", *FIGURES):
+                with atomic_path(self.publish / name) as tmp:
+                    shutil.copyfile(self.out / name, tmp)
 
     def _plot(self):
         m, last = self.metrics, self.metrics["epochs"][-1]
@@ -162,4 +170,5 @@ class Record:
         if self.status == 0 and self.errors is not None:
             errors = self.errors
             plot_misclassified(self.out / "misclassified.png", errors["images"], errors["truths"], errors["preds"],
-                               m["script"], total_errors=last["test_images"] - last["test_correct"])
+                               m["script"], total_errors=last["test_images"] - last["test_correct"],
+                               evaluated_on=self.evaluated_on)

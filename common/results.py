@@ -60,10 +60,6 @@ def write_json(path, data):
         tmp.write_text(json.dumps(data, indent=2) + "\n")
 
 
-def read_json(path):
-    return json.loads(Path(path).read_text())
-
-
 def save_weights(path, model):
     with atomic_path(path) as tmp:
         torch.save(model.state_dict(), tmp)
@@ -100,7 +96,7 @@ def plot_curves(path, epochs, title, goal_acc=None, evaluated_on="test"):
     save_figure(fig, path)
 
 
-def plot_misclassified(path, images, truths, preds, title, total_errors):
+def plot_misclassified(path, images, truths, preds, title, total_errors, evaluated_on="test"):
     """A grid of (the first) wrong test predictions, each titled with its true and predicted label:
     white digits on black, as MNIST stores them."""
     n = len(images)
@@ -110,7 +106,7 @@ def plot_misclassified(path, images, truths, preds, title, total_errors):
     for i, ax in enumerate(getattr(axes, "flat", [axes])):
         ax.axis("off")
         if i < n:
-            ax.imshow(images[i].squeeze(0), cmap="gray")
+            ax.imshow(images[i].squeeze(0).numpy(), cmap="gray")
             ax.set_title(f"{int(truths[i])} → {int(preds[i])}", fontsize=9)
-    fig.suptitle(f"{title}: true → predicted, the first {n} of {total_errors:,} test errors", fontsize=10)
+    fig.suptitle(f"{title}: true → predicted, the first {n} of {total_errors:,} {evaluated_on} errors", fontsize=10)
     save_figure(fig, path)

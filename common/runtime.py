@@ -48,7 +48,8 @@ def sync(device):
 
 
 def seed_everything(seed, device):
-    """Seed every generator a run touches; return the one for shuffling and augmentation."""
+    """Seed every generator a run touches; return the one that shuffles the batches and draws the batched
+    augmentation. (Dropout, and torchvision's transforms on the image-by-image path, use the global ones.)"""
     random.seed(seed)
     torch.manual_seed(seed)  # the CPU's generator (weights' init) and the GPU's (Dropout's masks there)
     generator = torch.Generator(device=device)

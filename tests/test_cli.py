@@ -39,7 +39,9 @@ def test_defaults_are_the_lessons_own():
     (["--seed", "-3"], "--seed: must not be negative"),
     (["--device", "tpu"], "--device: invalid choice: 'tpu'"),
     (["--device", "cuda"], "no CUDA GPU is available"),
-    (["--record", "--lr", "0.1"], "--record records the script's own settings: drop --lr"),
+    (["--record", "--lr", "0.1"], "--record records the script's own run, figures included: drop --lr"),
+    (["--record", "--dry-run"], "figures included: drop --dry-run"),
+    (["--record", "--no-plots"], "drop --no-plots"),
     (["--record", "--validation"], "drop --validation"),
     (["--record", "--out", "x"], "not allowed with argument"),
 ])
@@ -63,9 +65,10 @@ def test_dry_run_is_one_short_epoch():
     assert (args.epochs, args.limit) == (1, 512)
 
 
-def test_only_a_recording_writes_results(tmp_path, monkeypatch):
+def test_every_run_trains_in_a_folder_of_its_own(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert str(folder("--record")) == "results/code99_test"
+    recording = folder("--record")  # copied to results/ once complete (tests/test_engine.py)
+    assert recording.parent == cli.RUNS / "code99_test" and recording.name.endswith("-record")
     assert str(folder("--out", "here")) == "here"
     plain = [folder(), folder()]
     assert all(p.parent == cli.RUNS / "code99_test" for p in plain)

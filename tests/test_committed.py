@@ -24,7 +24,7 @@ def test_docs_and_readme_are_generated_from_current_results(capsys):
 def recorded_final():
     path = FINAL / "metrics.json"
     if not path.exists():
-        pytest.fail("results/code10_lr_schedule/metrics.json is missing: run `python code10_lr_schedule.py`")
+        pytest.fail("results/code10_lr_schedule/metrics.json is missing: run `python code10_lr_schedule.py --record`")
     return json.loads(path.read_text())
 
 

@@ -50,7 +50,7 @@ def test_the_site_builds_strictly(tmp_path):
 
 
 def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path, monkeypatch):
-    from common.record import source_digest
+    from common.source import source_digest
     from tools import figures, lessons
 
     script = ROOT / "code10_lr_schedule.py"

@@ -68,3 +68,25 @@ def test_bad_names_and_values_are_one_line_before_anything_trains(tiny, tmp_path
     err = capsys.readouterr().err.strip().splitlines()
     assert message in err[-1]
     assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("EPOCHS=1.5", "the script's EPOCHS is 2, a int"),
+    ("EPOCHS=0", "--set EPOCHS=0: must be at least 1"),
+    ("BATCH_SIZE=64.0", "a int"),
+    ("LR=-1", "--set LR=-1: must be a positive number"),
+])
+def test_values_a_lesson_would_refuse_are_refused_before_anything_trains(tiny, tmp_path, setting, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        experiment.main([*tiny, "--set", setting])
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_run_that_crashes_is_reported_and_the_others_go_on(tiny, tmp_path, capsys):
+    status = experiment.main([*tiny, "--set", "STEP_SIZE=0,7", "--seeds", "1", "--name", "crash"])
+    assert status == 1
+    assert "error: a run failed: STEP_SIZE=0 seed 1" in capsys.readouterr().err
+    rows = json.loads((tmp_path / "runs" / "experiments" / "crash" / "results.json").read_text())["rows"]
+    assert [r["setting"] for r in rows] == ["STEP_SIZE=7"]
+    assert "Traceback" in (tmp_path / "runs" / "experiments" / "crash" / "STEP_SIZE=0" / "seed1" / "run.log").read_text()

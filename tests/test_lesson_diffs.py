@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from common.record import split_header
+from common.source import split_header
 from conftest import LESSONS, ROOT
 
 ALLOWED = {

@@ -6,7 +6,7 @@ import sys
 import pytest
 import torch
 
-from common.record import source_digest
+from common.source import source_digest
 from conftest import LESSONS, ROOT, run_script
 from tools.lessons import load_module
 

@@ -6,7 +6,7 @@ import signal
 import pytest
 import torch
 
-from common.record import source_digest
+from common.source import source_digest
 from common.results import deferred_interrupt, write_json
 from conftest import ROOT
 from tools import lessons, seeds
@@ -119,7 +119,7 @@ def test_seeds_on_a_gpu_go_to_runs_not_over_the_recorded_cpu_seeds(tmp_path, fak
     monkeypatch.setattr(seeds, "ROOT", tmp_path)
     monkeypatch.setattr(seeds, "RESULTS", tmp_path / "results")  # a wrong turn must not touch the real ones
     seeds.main([SCRIPT.name, "--seeds", "1", "2"])
-    where = tmp_path / "runs" / f"{SCRIPT.stem}-seeds-cuda"
+    where = tmp_path / "runs" / SCRIPT.stem / "seeds-cuda"
     assert fake_training == [(1, where), (2, where)]  # the CPU record of seed 1 is not reused either
     assert (where / "seeds.json").exists() and not (tmp_path / "results").exists()
 

@@ -132,3 +132,12 @@ def test_the_image_by_image_path_is_reproducible(tiny_lesson, tmp_path):
         assert tiny_lesson("--epochs", "1", "--limit", "1000", "--no-plots", "--out", out) == 0
     a, b = (json.loads((tmp_path / out / "metrics.json").read_text())["epochs"][0] for out in ("a", "b"))
     assert a["train_loss"] == b["train_loss"] and a["test_correct"] == b["test_correct"]
+
+
+def test_a_pipeline_torchvision_could_not_run_either_stops_in_one_line(tiny_lesson, tmp_path):
+    tiny_lesson.module.TRAIN_TRANSFORMS = transforms.Compose([NORMALIZE, transforms.ToTensor()])
+    with pytest.raises(SystemExit) as exit_info:
+        tiny_lesson("--out", "a")
+    assert str(exit_info.value.code) == ("error: the training transforms: Normalize must come after ToTensor(): "
+                                         "its mean and std are for 0..1 pixels")
+    assert not (tmp_path / "a").exists()

@@ -10,7 +10,7 @@ import argparse
 import difflib
 import sys
 
-from common.record import split_header
+from common.source import split_header
 
 from .lessons import resolve
 
@@ -30,7 +30,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("old", help="a lesson: its number (9), code09 or code09_augment.py")
     parser.add_argument("new", help="the lesson to compare it with")
-    parser.add_argument("-U", "--context", type=int, default=3, help="lines of context around each change")
+    parser.add_argument("-U", "--context", type=int, default=2, help="lines of context around each change")
     args = parser.parse_args(argv)
     print("\n".join(code_diff(resolve(args.old), resolve(args.new), args.context)))
     return 0

@@ -14,9 +14,12 @@ import re
 import shutil
 import sys
 
+import numpy
+import torch
 import torch.nn as nn
+from PIL import Image
 
-from common.batch_transforms import BatchPipeline
+from common.batch_transforms import BatchPipeline, UnsupportedTransform
 from common.goal import goal_text
 from common.model_info import receptive_field
 from common.record import FIGURES
@@ -55,7 +58,7 @@ def all_lessons():
 
 
 def not_recorded(info):
-    return (f"*Not recorded yet.* Run `python {info['script'].name}`, then `python -m tools.docs` "
+    return (f"*Not recorded yet.* Run `python {info['script'].name} --record`, then `python -m tools.docs` "
             f"to fill this in from `results/{info['script'].stem}/metrics.json`.")
 
 
@@ -84,11 +87,24 @@ def results_block(info):
     return table + f"\n\nRecorded in `results/{script.stem}/metrics.json` by `python {script.name} --record`."
 
 
+def is_random(pipeline):
+    """Does the pipeline give a different image each time? Asked of the batched
+    pipeline where there is one, else tried on an image with two seeds."""
+    try:
+        return BatchPipeline(pipeline).is_random
+    except UnsupportedTransform:
+        image = Image.fromarray(numpy.tri(28, dtype=numpy.uint8) * 255)
+        torch.manual_seed(0)
+        first = pipeline(image)
+        torch.manual_seed(1)
+        return not torch.equal(first, pipeline(image))
+
+
 def gap_note(module):
     """What the train-test gap of this lesson means, from what its training really switches on."""
     noisy = [name for name, on in (
         ("Dropout", any(isinstance(m, nn.Dropout) for m in module.Net().modules())),
-        ("random augmentation", BatchPipeline(module.TRAIN_TRANSFORMS).is_random),
+        ("random augmentation", is_random(module.TRAIN_TRANSFORMS)),
     ) if on]
     note = "Train accuracy is counted during each epoch, while the weights still change"
     if not noisy:

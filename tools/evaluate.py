@@ -14,8 +14,7 @@ from pathlib import Path
 from common.cli import refuse_unusable_device
 from common.data import require_mnist
 from common.engine import test
-from common.loader import TEST_BATCH_SIZE
-from common.loader import mnist_batches
+from common.loader import TEST_BATCH_SIZE, mnist_batches
 from common.results import load_weights
 from common.runtime import DEVICES, pick_device
 
@@ -33,7 +32,8 @@ def main(argv=None):
     script = resolve(args.script)
     weights = args.weights or RESULTS / script.stem / "model.pt"
     if not weights.exists():
-        print(f"error: {weights} does not exist; train the lesson first (python {script.name})", file=sys.stderr)
+        print(f"error: {weights} does not exist; record the lesson (python {script.name} --record) or pass "
+              f"--weights runs/{script.stem}/<run>/model.pt", file=sys.stderr)
         return 1
     device = pick_device(args.device)
     lesson = load_module(script)

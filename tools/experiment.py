@@ -22,18 +22,21 @@ import itertools
 import json
 import statistics
 import sys
+import traceback
 from pathlib import Path
 
 from tqdm import tqdm
 
-from common.cli import RUNS
-from common.record import source_digest
+from common.cli import RUNS, number
+from common.source import source_digest
 from common.results import atomic_path, plt, save_figure, write_json
 from common.runtime import DEVICES
 
 from .lessons import load_module, resolve
 
 PASSED_ON = ("epochs", "limit", "device", "data_dir")  # flags given to every run, besides --validation
+# Settings that a lesson also takes as flags: the same limits as its command line.
+FLAGGED = {"EPOCHS": number(minimum=1), "BATCH_SIZE": number(minimum=1), "LR": number(float, above=0)}
 
 
 def parse_set(text):
@@ -57,11 +60,17 @@ def check(module, name, values):
         return f"--set {name}: the script has no such setting (it has {', '.join(settings)})"
     current = getattr(module, name)
     for value in values:
-        numbers = (int, float)
-        same_kind = isinstance(value, numbers) and not isinstance(value, bool) if isinstance(current, numbers) \
-            and not isinstance(current, bool) else type(value) is type(current)
+        if isinstance(current, float) and not isinstance(current, bool):
+            same_kind = isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            same_kind = type(value) is type(current)
         if not same_kind:
             return f"--set {name}={value!r}: the script's {name} is {current!r}, a {type(current).__name__}"
+        if name in FLAGGED:
+            try:
+                FLAGGED[name](str(value))
+            except argparse.ArgumentTypeError as err:
+                return f"--set {name}={value!r}: {err}"
     return None
 
 
@@ -92,6 +101,9 @@ def run_one(script, overrides, seed, folder, flags):
             status = module.main(argv)
         except SystemExit as exit:  # a refusal of the lesson itself (bad data folder, ...): its one line
             print(exit.code, file=log)
+            status = 1
+        except Exception:  # noqa: BLE001 -- out of memory, a setting the network cannot take: this run failed
+            traceback.print_exc(file=log)
             status = 1
     if status == 130:
         raise KeyboardInterrupt
@@ -157,8 +169,8 @@ def main(argv=None):
                         help="a setting and the values to try; repeat for a grid")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--validation", action="store_true", help="evaluate on the held-out 10,000 training images")
-    parser.add_argument("--epochs", type=int, help="epochs of every run (default: the script's)")
-    parser.add_argument("--limit", type=int, help="train and evaluate on the first N images only")
+    parser.add_argument("--epochs", type=number(minimum=1), help="epochs of every run (default: the script's)")
+    parser.add_argument("--limit", type=number(minimum=1), help="train and evaluate on the first N images only")
     parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--data-dir", help="where MNIST's raw files are (default: the script's)")
     parser.add_argument("--name", help="the experiment's folder under runs/experiments/")
@@ -175,7 +187,9 @@ def main(argv=None):
         problem = check(module, name, values)
         if problem:
             parser.error(problem)
-        grid.append([(name, v) for v in values])
+        if name == "EPOCHS" and args.epochs is not None:
+            parser.error("--set EPOCHS and --epochs: choose one")
+        grid.append([(name, v) for v in dict.fromkeys(values)])  # each value once
     if len({names[0][0] for names in grid}) != len(grid):
         parser.error("--set: each setting once")
     if len(set(args.seeds)) != len(args.seeds):

@@ -17,7 +17,7 @@ def render(script):
     """The Results section's lines for one script, from its metrics.json."""
     m = recorded(script)
     if m is None:
-        return [f"    Not recorded yet: run `python {script.name}`, then `python -m tools.headers`."]
+        return [f"    Not recorded yet: run `python {script.name} --record`, then `python -m tools.headers`."]
     s = epoch_summary(m)
     # Kept short: every neighbour's diff shows these lines too.
     return [

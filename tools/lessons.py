@@ -6,7 +6,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from common.record import source_digest
+from common.source import source_digest
 from common.results import atomic_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def recorded(script, path=None):
     if not path.exists():
         return None
     m = _read(str(path), path.stat().st_mtime_ns)
-    if m.get("status") != "complete" or m["settings"].get("limit") is not None:
+    if m.get("status") != "complete" or m["settings"].get("limit") is not None or m["settings"].get("validation"):
         return None
     return m
 

@@ -12,7 +12,7 @@ or settings never replaces the committed summary:
     python -m tools.seeds code10_lr_schedule.py --seeds 6 7 8 --out runs/seeds
 
 The recorded seeds are CPU runs: on a GPU (--device auto picks one where
-there is one) the runs go to runs/<script>-seeds-cuda/ unless --out says
+there is one) the runs go to runs/<script>/seeds-cuda/ unless --out says
 otherwise, and --device cpu records the CPU ones.
 """
 import argparse
@@ -23,7 +23,9 @@ import sys
 from pathlib import Path
 
 from common.cli import RUNS, refuse_unusable_device
+from common.results import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
+
 from .lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
 
 
@@ -92,12 +94,14 @@ def main(argv=None):
                         help="train every seed again, even where a finished run of the same settings exists")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="for every run; the recorded seeds are CPU runs, so on a GPU the runs go to "
-                             "runs/<script>-seeds-<device>/ unless --out says otherwise")
+                             "runs/<script>/seeds-<device>/ unless --out says otherwise")
     args, extra = parser.parse_known_args(argv)
     if any(a.startswith(("--seed", "--limit", "--dry-run")) for a in extra):
         parser.error("--seed, --limit and --dry-run are chosen by this tool; pass only training flags")
     if any(a.startswith("--dev") for a in extra):
         parser.error("--device: write it in full")
+    if extra and args.out is None:
+        parser.error(f"{' '.join(extra)}: runs with other settings go under --out DIR, not into results/")
     if len(set(args.seeds)) != len(args.seeds):
         parser.error("--seeds: each seed once")
     refuse_unusable_device(parser, args.device)
@@ -108,7 +112,7 @@ def main(argv=None):
     elif device == "cpu":
         base = RESULTS / script.stem
     else:  # the recorded seeds are CPU runs, like every recorded run (see common/cli.py)
-        base = ROOT / RUNS / f"{script.stem}-seeds-{device}"
+        base = ROOT / RUNS / script.stem / f"seeds-{device}"
         print(f"the runs on {device} go to {base.relative_to(ROOT)}/ (results/ holds CPU runs)")
     record = recorded(script) if args.out is None else None  # seed 1's recorded run counts for results/ only
     runs = []
@@ -123,8 +127,6 @@ def main(argv=None):
             continue
         runs.append(run_seed(script, seed, ["--device", args.device, *extra], base))
     summary = summarise(script, runs)
-    from common.results import atomic_path, write_json
-
     write_json(base / "seeds.json", summary)
     with atomic_path(base / "seeds.md") as tmp:
         tmp.write_text(markdown(summary))

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from tools import docs, headers
+from tools import headers, links
 
 
 
@@ -32,9 +32,9 @@ def test_the_link_checker_finds_a_broken_link(tmp_path, monkeypatch):
     (tmp_path / "README.md").write_text("[fine](docs/page.md) [anchor](docs/page.md#a-heading)\n")
     page.write_text("# A heading\n\n[gone](missing.md) ![img](img/none.png) [bad](#no-such-heading)\n"
                     "```\n[in code](ignored.md)\n```\n")
-    monkeypatch.setattr(docs, "ROOT", tmp_path)
-    monkeypatch.setattr(docs, "DOCS", tmp_path / "docs")
-    problems = docs.broken_links()
+    monkeypatch.setattr(links, "ROOT", tmp_path)
+    monkeypatch.setattr(links, "DOCS", tmp_path / "docs")
+    problems = links.broken_links()
     assert len(problems) == 3 and all(p.startswith("docs/page.md") for p in problems)
 
 

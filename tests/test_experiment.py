@@ -89,4 +89,5 @@ def test_a_run_that_crashes_is_reported_and_the_others_go_on(tiny, tmp_path, cap
     assert "error: a run failed: STEP_SIZE=0 seed 1" in capsys.readouterr().err
     rows = json.loads((tmp_path / "runs" / "experiments" / "crash" / "results.json").read_text())["rows"]
     assert [r["setting"] for r in rows] == ["STEP_SIZE=7"]
-    assert "Traceback" in (tmp_path / "runs" / "experiments" / "crash" / "STEP_SIZE=0" / "seed1" / "run.log").read_text()
+    log = tmp_path / "runs" / "experiments" / "crash" / "STEP_SIZE=0" / "seed1" / "run.log"
+    assert "Traceback" in log.read_text()

@@ -1,0 +1,144 @@
+"""The generated blocks of one lesson's page: its target, diff, results,
+figures, receptive field, analysis, how to run it, and the way on."""
+import numpy
+import torch
+import torch.nn as nn
+from PIL import Image
+
+from common.batch_transforms import BatchPipeline, UnsupportedTransform
+from common.goal import goal_text
+from common.model_info import receptive_field
+from common.record import FIGURES
+
+from .diff import code_diff
+from .lessons import RESULTS, summary_of
+from .tables import pct
+
+
+def not_recorded(info):
+    return (f"*Not recorded yet.* Run `python {info['script'].name} --record`, then `python -m tools.docs` "
+            f"to fill this in from `results/{info['script'].stem}/metrics.json`.")
+
+
+def results_block(info):
+    s = summary_of(info["script"])
+    if s is None:
+        return not_recorded(info)
+    rows = [
+        ("Parameters", f"{s['parameters']:,}"),
+        ("Receptive field of the output", f"{s['receptive_field']} pixels"),
+        ("Multiply-accumulates per image", f"{s['macs_per_image']:,}"),
+        ("Best train accuracy", f"{pct(s['best_train_acc'])} (epoch {s['best_train_epoch']})"),
+        ("Best test accuracy", f"{pct(s['best_test_acc'])} (epoch {s['best_test_epoch']})"),
+        (f"Last epoch ({s['epochs']})", f"train {pct(s['last_train_acc'])}, test {pct(s['last_test_acc'])}, "
+                                        f"gap {s['last_gap']:+.2f} points¹"),
+        ("Test accuracy, last five epochs", ", ".join(f"{a:.2f}" for a in s["last5_test_acc"])),
+        (f"End goal ({goal_text()})", "met" if s["goal_met"] else "not met"),
+        ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
+        ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
+    ]
+    table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    table += "\n\n¹ " + gap_note(info["module"])
+    script = info["script"]
+    return table + f"\n\nRecorded in `results/{script.stem}/metrics.json` by `python {script.name} --record`."
+
+
+def is_random(pipeline):
+    """Does the pipeline give a different image each time? Asked of the batched
+    pipeline where there is one, else tried on an image with two seeds."""
+    try:
+        return BatchPipeline(pipeline).is_random
+    except UnsupportedTransform:
+        image = Image.fromarray(numpy.tri(28, dtype=numpy.uint8) * 255)
+        torch.manual_seed(0)
+        first = pipeline(image)
+        torch.manual_seed(1)
+        return not torch.equal(first, pipeline(image))
+
+
+def gap_note(module):
+    """What the train-test gap of this lesson means, from what its training really switches on."""
+    noisy = [name for name, on in (
+        ("Dropout", any(isinstance(m, nn.Dropout) for m in module.Net().modules())),
+        ("random augmentation", is_random(module.TRAIN_TRANSFORMS)),
+    ) if on]
+    note = "Train accuracy is counted during each epoch, while the weights still change"
+    if not noisy:
+        return note + "; test accuracy after it, with the final weights of the epoch."
+    return (note + f" and with {' and '.join(noisy)} on; test accuracy after it, with "
+            f"{'both' if len(noisy) == 2 else 'it'} off. That is why a regularised network can score "
+            "higher on the test set than on its own training images: a negative gap.")
+
+
+def diff_block(info, previous):
+    if previous is None:
+        source = info["script"].read_text()
+        net = source[source.index("class Net"):source.index("\n\n\nEPOCHS")]
+        return "The starting point has no predecessor; this is its network:\n\n```python\n" + net + "\n```"
+    diff = code_diff(previous["script"], info["script"], context=2)
+    return (f"`python -m tools.diff {previous['number']} {info['number']}`, the code below the header docstrings:\n\n"
+            "```diff\n" + "\n".join(diff) + "\n```")
+
+
+def rf_block(info):
+    rows = receptive_field(info["module"].Net())
+    # Seven narrow columns, so that the receptive field stays on screen beside the navigation.
+    lines = ["| layer | type | k, s, p | size | channels | jump | RF |",
+             "|---|---|:---:|---|---:|---:|---:|"]
+    for r in rows:
+        jump = "—" if r["size_out"] == 1 else r["jump"]  # one output pixel has no neighbours to be apart from
+        lines.append(f"| `{r['layer']}` | {r['type']} | {r['kernel']}, {r['stride']}, {r['padding']} | "
+                     f"{r['size_in']} → {r['size_out']} | {r['channels_out']} | {jump} | {r['rf']} |")
+    lines += ["", "*k, s, p*: kernel size, stride and padding. *Size*: the map's side, in and out. *Jump*: how "
+                  "many input pixels apart two neighbouring outputs are. *RF*: how many input pixels across one "
+                  "output sees."]
+    return "\n".join(lines)
+
+
+def figures_block(info):
+    stem = info["script"].stem
+    if summary_of(info["script"]) is None or not all((RESULTS / stem / f).exists() for f in FIGURES):
+        return not_recorded(info)
+    previous = f"beside lesson {info['number'] - 1}'s" if info["number"] > 1 else "per epoch"
+    return (f"![Test accuracy of lesson {info['number']} {previous}](img/{stem}/compare.png)\n\n"
+            f"![Loss and accuracy per epoch, {stem}](img/{stem}/curves.png)\n\n"
+            f"![Test images this network gets wrong, {stem}](img/{stem}/misclassified.png)")
+
+
+def nav_block(info, lessons):
+    i = info["number"] - 1
+    parts = []
+    if i > 0:
+        parts.append(f"[← Lesson {i}: {lessons[i - 1]['title']}]({lessons[i - 1]['page']})")
+    parts.append(f"[Quiz for this lesson]({info['quiz']})")
+    if i + 1 < len(lessons):
+        parts.append(f"[Lesson {i + 2}: {lessons[i + 1]['title']} →]({lessons[i + 1]['page']})")
+    else:
+        parts.append("[Summary of the course →](summary.md)")
+    return " · ".join(parts)
+
+
+def blocks(info, lessons):
+    previous = lessons[info["number"] - 2] if info["number"] > 1 else None
+    return {
+        "title": f"# Lesson {info['number']}: {info['title']}",
+        "target": info["target"],
+        "diff": diff_block(info, previous),
+        "results": results_block(info),
+        "figures": figures_block(info),
+        "rf": rf_block(info),
+        "analysis": info["analysis"],
+        "run": run_block(info["script"]),
+        "nav": nav_block(info, lessons),
+    }
+
+
+def run_block(script):
+    name, number = script.name, int(script.stem[4:6])
+    lines = [f"python {name}               # your run: a new folder under runs/{script.stem}/",
+             f"python {name} --dry-run     # one short epoch, to check that it runs",
+             f"python {name} --validation  # held-out training images, for choosing settings",
+             f"python {name} --record      # the run this page shows, in results/{script.stem}/"]
+    if number > 1:
+        lines.append(f"python -m tools.diff {number - 1} {number}     # what this lesson changed")
+    return "```bash\n" + "\n".join(lines) + "\n```"

@@ -70,3 +70,18 @@ def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path
     run(3, [99.9, 99.9], digest="0" * 64)  # a run of older code: left out
     assert figures.test_curves(script) == {"seed 1": [98.0, 99.0], "seeds": 2,
                                            "spread": {"low": [97.5, 99.0], "high": [98.0, 99.2]}}
+
+
+def test_each_lesson_has_an_idea_figure_drawn_from_its_own_network():
+    from tools import docs, idea_figures
+
+    lessons = docs.all_lessons()
+    rf = idea_figures.figure_data(lessons[7], lessons[6])  # lesson 8 against lesson 7
+    pools = [[i for i, r in enumerate(lesson["layers"]) if r["layer"] == "pool1"] for lesson in rf["lessons"]]
+    assert pools == [[3], [2]]  # the pool moved one layer up
+    assert rf["lessons"][0]["layers"][-1]["rf"] == rf["lessons"][1]["layers"][-1]["rf"] == 28
+    bars = idea_figures.figure_data(lessons[5], lessons[4])  # lesson 6 against lesson 5: the 7x7 head goes
+    assert [lesson["layers"][-1]["parameters"] for lesson in bars["lessons"]] == [14 * 10 * 7 * 7, 14 * 10]
+    rotations = idea_figures.figure_data(lessons[8], lessons[7])
+    assert len(rotations["angles"]) == idea_figures.SAMPLES and all(abs(a) <= 7 for a in rotations["angles"])
+    assert set(idea_figures.KIND) == {info["number"] for info in lessons}

@@ -10,12 +10,14 @@ change with the matplotlib version).
 - docs/img/all_lessons.png: the test accuracy per epoch of all ten lessons.
 - docs/img/summary.png: the accuracy and the parameters of each lesson.
 """
+import functools
 import json
 from pathlib import Path
 
 from common.goal import GOAL
 from common.results import atomic_path, plt, save_figure
 
+from . import idea_figures
 from .lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
 
 IMG = ROOT / "docs" / "img"
@@ -106,6 +108,10 @@ def planned(lessons):
             "previous": previous and {"number": previous["number"], "title": previous["title"],
                                       "curves": curves[previous["number"]]},
         })
+    for i, info in enumerate(lessons):
+        data = idea_figures.figure_data(info, lessons[i - 1] if i > 0 else None)
+        if data is not None:
+            figures[IMG / info["script"].stem / "idea.png"] = (functools.partial(idea_figures.draw, info=info), data)
     recorded_lessons = [info for info in lessons if curves[info["number"]]]
     figures[IMG / "all_lessons.png"] = (draw_all, [
         {"number": info["number"], "title": info["title"], "seed 1": curves[info["number"]]["seed 1"]}

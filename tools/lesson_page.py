@@ -10,6 +10,7 @@ from common.goal import goal_text
 from common.model_info import receptive_field
 from common.record import FIGURES
 
+from . import idea_figures
 from .diff import code_diff
 from .lessons import RESULTS, summary_of
 from .tables import pct
@@ -126,6 +127,8 @@ def blocks(info, lessons):
         "diff": diff_block(info, previous),
         "results": results_block(info),
         "figures": figures_block(info),
+        "idea_figure": f"![{idea_figures.CAPTION[idea_figures.KIND[info['number']]]}]"
+                       f"(img/{info['script'].stem}/idea.png)",
         "rf": rf_block(info),
         "analysis": info["analysis"],
         "run": run_block(info["script"]),

@@ -1,0 +1,144 @@
+"""One figure per lesson that shows its idea, drawn from the lessons' own
+networks and records (docs/img/<script>/idea.png, with its data beside it).
+
+What each shows, by lesson: 1 and 3, 6, 7 where the parameters sit, layer by
+layer (against the previous lesson from 3 on); 2 the skeleton, block by
+block; 4 and 5 the loss per epoch against the previous lesson; 8 the
+receptive field layer by layer against lesson 7; 9 one training digit under
+several rotations the lesson draws; 10 the learning rate on the same axis as
+test accuracy.
+"""
+import torch
+
+from common.batch_transforms import rotate_batch
+from common.data import load_split
+from common.model_info import receptive_field
+from common.results import plt, save_figure
+
+from .lessons import ROOT, recorded
+
+PARAMETERS, SKELETON, LOSSES, RF, ROTATIONS, SCHEDULE = "parameters", "skeleton", "losses", "rf", "rotations", "lr"
+KIND = {1: PARAMETERS, 2: SKELETON, 3: PARAMETERS, 4: LOSSES, 5: LOSSES, 6: PARAMETERS, 7: PARAMETERS, 8: RF,
+        9: ROTATIONS, 10: SCHEDULE}
+CAPTION = {PARAMETERS: "Where the parameters sit, layer by layer", SKELETON: "The skeleton, layer by layer",
+           LOSSES: "Train and test loss per epoch, against the previous lesson",
+           RF: "The receptive field after each layer, against lesson 7",
+           ROTATIONS: "One training digit under rotations this lesson draws",
+           SCHEDULE: "The learning rate on the same axis as test accuracy"}
+ROTATED_DIGIT, SAMPLES = 7, 8  # which training image lesson 9's figure rotates, and how many times
+
+
+def layers(info):
+    """Per spatial layer of the lesson's network: its name, output size and channels, and parameters."""
+    net = info["module"].Net()
+    modules = dict(net.named_modules())
+    return [{"layer": r["layer"], "size": r["size_out"], "channels": r["channels_out"], "rf": r["rf"],
+             "parameters": sum(p.numel() for p in modules[r["module"]].parameters())}
+            for r in receptive_field(net)]
+
+
+def _lesson(info, **data):
+    return {"number": info["number"], "title": info["title"], **data}
+
+
+def figure_data(info, previous):
+    """What the lesson's figure shows, from code and records only; None where a record is missing."""
+    kind = KIND[info["number"]]
+    if kind in (PARAMETERS, RF, SKELETON):
+        lessons = [previous] if previous and kind != SKELETON and info["number"] > 1 else []
+        return {"kind": kind, "lessons": [_lesson(i, layers=layers(i)) for i in [*lessons, info]]}
+    runs = [recorded(i["script"]) for i in ([previous, info] if kind == LOSSES else [info])]
+    if any(m is None for m in runs):
+        return None
+    if kind == LOSSES:
+        return {"kind": kind, "lessons": [_lesson(i, train=[e["train_loss"] for e in m["epochs"]],
+                                                  test=[e["test_loss"] for e in m["epochs"]])
+                                          for i, m in zip((previous, info), runs)]}
+    if kind == SCHEDULE:
+        return {"kind": kind, "lr": [e["lr"] for e in runs[0]["epochs"]],
+                "test": [e["test_acc"] for e in runs[0]["epochs"]]}
+    step = info["module"].TRAIN_TRANSFORMS.transforms[0]
+    angles = torch.empty(SAMPLES).uniform_(*map(float, step.degrees), generator=torch.Generator().manual_seed(0))
+    return {"kind": kind, "index": ROTATED_DIGIT, "angles": [round(a, 4) for a in angles.tolist()]}
+
+
+def _bars(fig, data, info):
+    lessons = data["lessons"]
+    for ax, lesson in zip(fig.subplots(1, len(lessons), sharey=True, squeeze=False)[0], lessons):
+        rows = [r for r in lesson["layers"] if r["parameters"]]  # pools have none
+        ax.bar(range(len(rows)), [r["parameters"] for r in rows], 0.7)
+        ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], rotation=45, ha="right", fontsize=8)
+        ax.set(yscale="log", title=f"lesson {lesson['number']}: {sum(r['parameters'] for r in rows):,} in its "
+                                   "convolutions")
+        ax.grid(alpha=0.3)
+    fig.axes[0].set_ylabel("parameters per layer (log scale)")
+
+
+def _skeleton(fig, data, info):
+    ax = fig.subplots()
+    rows = data["lessons"][0]["layers"]
+    for i, r in enumerate(rows):
+        color = "C1" if r["layer"].startswith(("pool", "gap")) else "C0" if r["size"] > 1 else "C2"
+        ax.bar(i, r["size"], 0.8, color=color)
+        ax.text(i, r["size"] + 0.5, f"{r['channels']}", ha="center", fontsize=8)
+    ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], rotation=45, ha="right", fontsize=8)
+    ax.set(ylim=(0, 31), ylabel="map size (pixels a side)",
+           title="map size after each layer, its channels above (blue: 3x3 or 1x1 convolution, orange: pool, "
+                 "green: output)")
+    ax.title.set_fontsize(9)
+    ax.grid(alpha=0.3)
+
+
+def _losses(fig, data, info):
+    for ax, split in zip(fig.subplots(1, 2), ("train", "test")):
+        for lesson, style in zip(data["lessons"], ("--", "-o")):
+            ax.plot(range(1, len(lesson[split]) + 1), lesson[split], style, ms=3, label=f"lesson {lesson['number']}")
+        ax.set(xlabel="epoch", ylabel=f"{split} loss (log scale)", yscale="log", title=f"{split} loss per epoch")
+        ax.grid(alpha=0.3)
+        ax.legend()
+
+
+def _rf(fig, data, info):
+    ax = fig.subplots()
+    for lesson, style in zip(data["lessons"], ("--s", "-o")):
+        rows = lesson["layers"]
+        pool = next(i for i, r in enumerate(rows, start=1) if r["layer"].startswith("pool"))
+        ax.plot(range(1, len(rows) + 1), [r["rf"] for r in rows], style,
+                label=f"lesson {lesson['number']}: pool is layer {pool}")
+    ax.set(xlabel="layer, in order", ylabel="receptive field (pixels)", title="receptive field after each layer")
+    ax.grid(alpha=0.3)
+    ax.legend()
+
+
+def _rotations(fig, data, info):
+    step = info["module"].TRAIN_TRANSFORMS.transforms[0]
+    image = load_split(ROOT / "data", train=True)[0][data["index"]].float()
+    angles = [0.0, *data["angles"]]
+    rotated = rotate_batch(image.expand(len(angles), -1, -1, -1), torch.tensor(angles), float(step.fill or 0))
+    for ax, img, angle in zip(fig.subplots(1, len(angles)), rotated, angles):
+        ax.imshow(img.squeeze(0).numpy(), cmap="gray")
+        ax.set_title("original" if angle == 0 else f"{angle:+.1f}°", fontsize=9)
+        ax.axis("off")
+
+
+def _schedule(fig, data, info):
+    ax = fig.subplots()
+    xs = range(1, len(data["lr"]) + 1)
+    ax.plot(xs, data["test"], "-o", ms=3, color="C0", label="test accuracy (left)")
+    ax.set(xlabel="epoch", ylabel="test accuracy (%)", title="test accuracy and the learning rate")
+    ax.grid(alpha=0.3)
+    right = ax.twinx()
+    right.step(xs, data["lr"], where="mid", color="C3", label="learning rate (right)")
+    right.set(yscale="log", ylabel="learning rate (log scale)", ylim=(min(data["lr"]) / 2, max(data["lr"]) * 2))
+    ax.legend(loc="lower left")
+    right.legend(loc="lower right")
+
+
+DRAW = {PARAMETERS: _bars, SKELETON: _skeleton, LOSSES: _losses, RF: _rf, ROTATIONS: _rotations, SCHEDULE: _schedule}
+SIZE = {ROTATIONS: (11, 1.8), LOSSES: (10, 3.4), PARAMETERS: (10, 3.4)}
+
+
+def draw(path, data, info):
+    fig = plt.figure(figsize=SIZE.get(data["kind"], (8, 3.6)))
+    DRAW[data["kind"]](fig, data, info)
+    save_figure(fig, path)

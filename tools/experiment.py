@@ -32,7 +32,7 @@ from common.source import source_digest
 from common.results import atomic_path, plt, save_figure, write_json
 from common.runtime import DEVICES
 
-from .lessons import load_module, resolve
+from .lessons import epoch_summary, load_module, resolve
 
 PASSED_ON = ("epochs", "limit", "device", "data_dir")  # flags given to every run, besides --validation
 # Settings that a lesson also takes as flags: the same limits as its command line.
@@ -110,22 +110,19 @@ def run_one(script, overrides, seed, folder, flags):
     return json.loads((folder / "metrics.json").read_text()) if status == 0 else None
 
 
-def lowest_last5(m):
-    return min(e["test_acc"] for e in m["epochs"][-5:])
-
-
 def summarise(points):
     """Per value: mean and sd over seeds of the final and lowest-last-five accuracy, and of the seconds."""
     rows = []
     for key, runs in points.items():
-        finals = [m["epochs"][-1]["test_acc"] for m in runs]
-        lows = [lowest_last5(m) for m in runs]
+        summaries = [epoch_summary(m) for m in runs]
+        finals = [s["last_test_acc"] for s in summaries]
+        lows = [s["min_last5_test_acc"] for s in summaries]
         sd = lambda xs: statistics.stdev(xs) if len(xs) > 1 else 0.0  # noqa: E731
         rows.append({
-            "setting": key, "seeds": [m["settings"]["seed"] for m in runs],
+            "setting": key, "seeds": [s["seed"] for s in summaries],
             "final_mean": statistics.mean(finals), "final_sd": sd(finals),
             "lowest_last5_mean": statistics.mean(lows), "lowest_last5_sd": sd(lows),
-            "seconds_mean": statistics.mean(m["total_seconds"] for m in runs),
+            "seconds_mean": statistics.mean(s["total_seconds"] for s in summaries),
             "curves": [[e["test_acc"] for e in m["epochs"]] for m in runs],
         })
     return rows

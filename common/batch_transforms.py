@@ -7,9 +7,10 @@ MNIST code, so here we read the same pipeline and run each step on a batch
 already on the device, keeping each random step's distribution: every image
 draws its own rotation angle, uniform over the same range, with the same
 nearest-neighbour sampling and fill. Steps with a batched version: ToTensor
-(or v2's ToImage then ToDtype(float32, scale=True)), Normalize and
-RandomRotation with nearest interpolation. Any other step raises
-UnsupportedTransform, and common/loader.py runs the pipeline image by image.
+(or v2's ToImage then ToDtype(float32, scale=True)), Normalize, and, with
+nearest interpolation, RandomRotation and RandomAffine (rotation and shift
+only). Any other step raises UnsupportedTransform, and common/loader.py runs
+the pipeline image by image.
 """
 import math
 
@@ -51,14 +52,21 @@ def _normalize(step):
     return apply
 
 
-def rotate_batch(x, degrees, fill=0.0):
-    """Rotate image i of ``x`` counter-clockwise by degrees[i] about its centre.
+def affine_batch(x, degrees, shifts=None, fill=0.0):
+    """Rotate image i of ``x`` counter-clockwise by degrees[i] about its centre,
+    then move it shifts[i] = (right, down) whole pixels.
 
-    Matches torchvision's ``F.rotate(..., InterpolationMode.NEAREST)`` pixel for pixel.
+    Matches torchvision's ``F.rotate(..., InterpolationMode.NEAREST)`` and
+    ``F.affine(img, -degrees[i], shifts[i], 1.0, 0.0)`` pixel for pixel.
     """
     rad = degrees.to(x.dtype) * (math.pi / 180.0)
     cos, sin, zero = rad.cos(), rad.sin(), torch.zeros_like(rad)
     theta = torch.stack([torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1)
+    if shifts is not None:
+        # An output pixel p shows the input at R(p - shift); the grid runs from -1 to 1 across the image.
+        height, width = x.shape[-2:]
+        shift = shifts.to(x.dtype) * torch.tensor([2.0 / width, 2.0 / height], dtype=x.dtype, device=x.device)
+        theta[:, :, 2] = -(theta[:, :, :2] @ shift.unsqueeze(-1)).squeeze(-1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     if fill == 0:
         return F.grid_sample(x, grid, mode="nearest", padding_mode="zeros", align_corners=False)
@@ -66,21 +74,49 @@ def rotate_batch(x, degrees, fill=0.0):
     return F.grid_sample(x - fill, grid, mode="nearest", padding_mode="zeros", align_corners=False) + fill
 
 
-def _random_rotation(step):
-    if InterpolationMode(step.interpolation) != InterpolationMode.NEAREST or step.expand or step.center is not None:
-        raise UnsupportedTransform("RandomRotation: only nearest interpolation, expand=False and the default centre")
+def _nearest_fill(step):
+    """The one fill value of a nearest-neighbour RandomRotation or RandomAffine about the default centre."""
+    name = type(step).__name__
+    if InterpolationMode(step.interpolation) != InterpolationMode.NEAREST or getattr(step, "expand", False) \
+            or step.center is not None:
+        raise UnsupportedTransform(f"{name}: only nearest interpolation, expand=False and the default centre")
     fill = step.fill if step.fill is not None else 0.0
     if isinstance(fill, dict):
-        raise UnsupportedTransform("RandomRotation: a fill per image type")
+        raise UnsupportedTransform(f"{name}: a fill per image type")
     if isinstance(fill, (list, tuple)):
         if len(set(fill)) != 1:
-            raise UnsupportedTransform("RandomRotation: one fill value for all channels")
+            raise UnsupportedTransform(f"{name}: one fill value for all channels")
         fill = fill[0]
+    return float(fill)
+
+
+def _random_rotation(step):
+    fill = _nearest_fill(step)
     low, high = float(step.degrees[0]), float(step.degrees[1])
 
     def apply(x, generator):
         angles = torch.empty(x.shape[0], device=x.device).uniform_(low, high, generator=generator)
-        return rotate_batch(x, angles, float(fill))
+        return affine_batch(x, angles, fill=fill)
+
+    apply.random = True
+    return apply
+
+
+def _random_affine(step):
+    """RandomAffine with a rotation and a shift by whole pixels (no scale, no shear), as torchvision draws them."""
+    fill = _nearest_fill(step)
+    if step.scale is not None or step.shear is not None:
+        raise UnsupportedTransform("RandomAffine: only degrees and translate (no scale, no shear)")
+    low, high = float(step.degrees[0]), float(step.degrees[1])
+    translate = step.translate or (0.0, 0.0)
+
+    def apply(x, generator):
+        n, (height, width) = x.shape[0], x.shape[-2:]
+        # torchvision's order: the angle, then the horizontal and the vertical shift, rounded to whole pixels
+        angles = torch.empty(n, device=x.device).uniform_(low, high, generator=generator)
+        shifts = torch.stack([torch.empty(n, device=x.device).uniform_(-most, most, generator=generator).round()
+                              for most in (translate[0] * width, translate[1] * height)], 1)
+        return affine_batch(x, -angles, shifts, fill=fill)  # F.affine turns clockwise, F.rotate counter-clockwise
 
     apply.random = True
     return apply
@@ -104,10 +140,12 @@ def compile_transforms(pipeline):
             compiled.append(_normalize(step))
         elif isinstance(step, (T.RandomRotation, v2.RandomRotation)):
             compiled.append(_random_rotation(step))
+        elif isinstance(step, (T.RandomAffine, v2.RandomAffine)):
+            compiled.append(_random_affine(step))
         else:
             raise UnsupportedTransform(
                 f"{type(step).__name__} has no batched version in common/batch_transforms.py; "
-                "supported: ToTensor, Normalize, RandomRotation"
+                "supported: ToTensor, Normalize, RandomRotation, RandomAffine"
             )
     if compiled.count(_to_tensor) != 1:
         raise InvalidPipeline("the pipeline needs exactly one ToTensor() (it turns 0..255 pixels into 0..1)")

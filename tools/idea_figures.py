@@ -5,12 +5,12 @@ What each shows, by lesson: 1 and 3, 6, 7 where the parameters sit, layer by
 layer (against the previous lesson from 3 on); 2 the skeleton, block by
 block; 4 and 5 the loss per epoch against the previous lesson; 8 the
 receptive field layer by layer against lesson 7; 9 one training digit under
-several rotations the lesson draws; 10 the learning rate on the same axis as
+several draws of the lesson's random transforms; 10 the learning rate on the same axis as
 test accuracy.
 """
 import torch
 
-from common.batch_transforms import rotate_batch
+from common.batch_transforms import BatchPipeline
 from common.data import load_split
 from common.model_info import receptive_field
 from common.results import plt, save_figure
@@ -23,9 +23,9 @@ KIND = {1: PARAMETERS, 2: SKELETON, 3: PARAMETERS, 4: LOSSES, 5: LOSSES, 6: PARA
 CAPTION = {PARAMETERS: "Where the parameters sit, layer by layer", SKELETON: "The skeleton, layer by layer",
            LOSSES: "Train and test loss per epoch, against the previous lesson",
            RF: "The receptive field after each layer, against lesson 7",
-           ROTATIONS: "One training digit under rotations this lesson draws",
+           ROTATIONS: "One training digit under the random transforms this lesson draws",
            SCHEDULE: "The learning rate on the same axis as test accuracy"}
-ROTATED_DIGIT, SAMPLES = 7, 8  # which training image lesson 9's figure rotates, and how many times
+ROTATED_DIGIT, SAMPLES = 7, 8  # which training image lesson 9's figure transforms, and how many times
 
 
 def layers(info):
@@ -57,9 +57,8 @@ def figure_data(info, previous):
     if kind == SCHEDULE:
         return {"kind": kind, "lr": [e["lr"] for e in runs[0]["epochs"]],
                 "test": [e["test_acc"] for e in runs[0]["epochs"]]}
-    step = info["module"].TRAIN_TRANSFORMS.transforms[0]
-    angles = torch.empty(SAMPLES).uniform_(*map(float, step.degrees), generator=torch.Generator().manual_seed(0))
-    return {"kind": kind, "index": ROTATED_DIGIT, "angles": [round(a, 4) for a in angles.tolist()]}
+    return {"kind": kind, "index": ROTATED_DIGIT, "samples": SAMPLES,
+            "transforms": repr(info["module"].TRAIN_TRANSFORMS)}
 
 
 def _bars(fig, data, info):
@@ -111,13 +110,14 @@ def _rf(fig, data, info):
 
 
 def _rotations(fig, data, info):
-    step = info["module"].TRAIN_TRANSFORMS.transforms[0]
-    image = load_split(ROOT / "data", train=True)[0][data["index"]].float()
-    angles = [0.0, *data["angles"]]
-    rotated = rotate_batch(image.expand(len(angles), -1, -1, -1), torch.tensor(angles), float(step.fill or 0))
-    for ax, img, angle in zip(fig.subplots(1, len(angles)), rotated, angles):
-        ax.imshow(img.squeeze(0).numpy(), cmap="gray")
-        ax.set_title("original" if angle == 0 else f"{angle:+.1f}°", fontsize=9)
+    """The digit, then the lesson's own batched pipeline applied to copies of it (first draws of seed 0)."""
+    pipeline = BatchPipeline(info["module"].TRAIN_TRANSFORMS)
+    image = load_split(ROOT / "data", train=True)[0][data["index"]]
+    drawn = pipeline(pipeline.prepare(image.expand(data["samples"], -1, -1, -1)), torch.Generator().manual_seed(0))
+    low = drawn.min().item()  # the normalised background, shown black like the original's 0
+    for i, (ax, img) in enumerate(zip(fig.subplots(1, data["samples"] + 1), [image.float(), *drawn])):
+        ax.imshow(img.squeeze(0).numpy(), cmap="gray", vmin=0 if i == 0 else low)
+        ax.set_title("original" if i == 0 else f"draw {i}", fontsize=9)
         ax.axis("off")
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from conftest import tiny_copy
 from tools import experiment
+from tools.lessons import load_module
 
 
 @pytest.fixture
@@ -91,3 +92,20 @@ def test_a_run_that_crashes_is_reported_and_the_others_go_on(tiny, tmp_path, cap
     assert [r["setting"] for r in rows] == ["STEP_SIZE=7"]
     log = tmp_path / "runs" / "experiments" / "crash" / "STEP_SIZE=0" / "seed1" / "run.log"
     assert "Traceback" in log.read_text()
+
+
+def test_a_setting_reaches_what_the_script_builds_from_it(tmp_path):
+    """--set changes the setting's own line, so a transform made from it follows (setattr would not)."""
+    script = tmp_path / "lesson.py"
+    script.write_text("ANGLE = 7.0\nPIPELINE = ('rotate', -ANGLE, ANGLE)\n")
+    assert load_module(script, [("ANGLE", 3.0)]).PIPELINE == ("rotate", -3.0, 3.0)
+    assert load_module(script).PIPELINE == ("rotate", -7.0, 7.0)
+
+
+def test_a_recorded_experiment_goes_to_results_with_the_command_that_makes_it(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr(experiment, "RESULTS", tmp_path / "results")
+    argv = [*tiny, "--set", "LR=0.01,0.05", "--seeds", "1", "--name", "kept", "--record"]
+    assert experiment.main(argv) == 0
+    results = json.loads((tmp_path / "results" / "experiments" / "kept" / "results.json").read_text())
+    assert results["command"] == "python -m tools.experiment " + " ".join(argv)
+    assert not (tmp_path / "runs" / "experiments" / "kept").exists()

@@ -10,7 +10,8 @@ a grid. --validation, --epochs, --limit and --device go to every run. Choose
 settings with --validation: the test set is for the final verdict only.
 
 Everything goes to runs/experiments/<name>/ (default name: the script and
-the settings): one folder per run, table.md and results.json (per value:
+the settings), or with --record to results/experiments/<name>/, the records
+that docs/choosing.md quotes: one folder per run, table.md and results.json (per value:
 mean and standard deviation over the seeds of the final accuracy and of the
 lowest of the last five epochs, and the seconds), and figure.png. A finished
 run is kept: after a Ctrl-C the same command resumes where it stopped.
@@ -20,6 +21,7 @@ import ast
 import contextlib
 import itertools
 import json
+import shlex
 import statistics
 import sys
 import traceback
@@ -32,7 +34,7 @@ from common.source import source_digest
 from common.results import atomic_path, plt, save_figure, write_json
 from common.runtime import DEVICES
 
-from .lessons import epoch_summary, load_module, resolve
+from .lessons import RESULTS, epoch_summary, load_module, resolve
 
 PASSED_ON = ("epochs", "limit", "device", "data_dir")  # flags given to every run, besides --validation
 # Settings that a lesson also takes as flags: the same limits as its command line.
@@ -91,9 +93,7 @@ def finished(folder, wanted):
 
 def run_one(script, overrides, seed, folder, flags):
     """Train one run in this process, its printed output in run.log; returns its metrics or None."""
-    module = load_module(script)
-    for name, value in overrides:
-        setattr(module, name, value)
+    module = load_module(script, overrides)
     folder.mkdir(parents=True, exist_ok=True)
     argv = ["--seed", str(seed), "--out", str(folder), "--no-plots", *flags]
     with open(folder / "run.log", "w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
@@ -171,6 +171,9 @@ def main(argv=None):
     parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--data-dir", help="where MNIST's raw files are (default: the script's)")
     parser.add_argument("--name", help="the experiment's folder under runs/experiments/")
+    parser.add_argument("--record", action="store_true",
+                        help="write to results/experiments/<name>/, the records the docs quote")
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
 
     script = Path(args.script) if args.script.endswith(".py") and Path(args.script).exists() else resolve(args.script)
@@ -193,7 +196,7 @@ def main(argv=None):
         parser.error("--seeds: each seed once")
 
     name = args.name or "-".join([script.stem, *(names[0][0] for names in grid)])
-    base = RUNS / "experiments" / name
+    base = (RESULTS if args.record else RUNS) / "experiments" / name
     flags = [*(["--validation"] if args.validation else []),
              *(f"--{flag.replace('_', '-')}={getattr(args, flag)}" for flag in PASSED_ON
                if getattr(args, flag) is not None)]
@@ -230,8 +233,9 @@ def main(argv=None):
 
     rows = summarise({k: v for k, v in points.items() if v})
     if rows:
+        command = shlex.join(["python", "-m", "tools.experiment", *argv])
         write_json(base / "results.json", {"script": script.stem, "evaluated_on": evaluated_on, "flags": flags,
-                                           "rows": rows})
+                                           "command": command, "rows": rows})
         with atomic_path(base / "table.md") as tmp:
             tmp.write_text(table(rows, evaluated_on))
         figure(base / "figure.png", rows, f"{script.stem}: {', '.join(n[0][0] for n in grid)}", evaluated_on)

@@ -1,4 +1,5 @@
 """Where the lessons and their recorded results are."""
+import ast
 import functools
 import importlib.util
 import json
@@ -22,16 +23,29 @@ def metrics_path(script):
     return RESULTS / Path(script).stem / "metrics.json"
 
 
-def load_module(script):
+def load_module(script, overrides=()):
     """A fresh copy of a lesson script as a module: its Net, its settings, its
     main() (which does not run). Each call gives a new copy, so a setting
-    changed on one copy changes nothing else."""
+    changed on one copy changes nothing else.
+
+    ``overrides``, pairs (NAME, value), load the script as if its line
+    ``NAME = ...`` held that value: what the script builds from the setting
+    (a transform from its angle, say) follows."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     path = Path(script) if Path(script).is_absolute() or Path(script).exists() else ROOT / script
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    if not overrides:
+        spec.loader.exec_module(module)
+        return module
+    tree = ast.parse(path.read_text(), str(path))
+    values = dict(overrides)
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id in values:
+            node.value = ast.copy_location(ast.Constant(values[target.id]), node.value)
+    exec(compile(tree, str(path), "exec"), module.__dict__)  # noqa: S102 -- the learner's own lesson script
     return module
 
 

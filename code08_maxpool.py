@@ -17,11 +17,11 @@ Analysis:
     lesson 7 left it: a little higher in the first epochs, the same within the
     epoch-to-epoch swing at the end. With one seed, the move is no clear
     accuracy win on MNIST. It does cut the work: the convolution that moved now
-    runs on the half-size map, so a forward pass needs fewer multiply-accumulates
-    per image (the table in docs/performance.md compares them). The output's
-    receptive field is 28 in both lessons. What changes is where the pool sits:
-    right after the layer whose receptive field is 5, so from there on each 3x3
-    layer widens the receptive field by 4 pixels instead of 2. Lessons 9 and 10
+    runs on the half-size map, so a forward pass needs fewer
+    multiply-accumulates per image (the performance page compares them). The
+    output's receptive field is 28 in both lessons. What changes is where the
+    pool sits: right after the layer whose receptive field is 5, so from there
+    on each 3x3 layer widens the receptive field by 4 pixels instead of 2. Lessons 9 and 10
     keep this network.
 """
 import sys

@@ -9,7 +9,6 @@ rewritten, from results/ and the scripts themselves. Nothing in a block is
 typed by hand.
 """
 import argparse
-import json
 import re
 import shutil
 import sys
@@ -18,8 +17,10 @@ import sys
 from common.record import FIGURES
 from common.results import atomic_path
 
-from . import backprop, figures, headers, lesson_page, links, performance_page, summary_page, tables
-from .lessons import RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts, summary_of
+from . import (backprop, choosing_page, figures, headers, lesson_page, links, performance_page, summary_page,
+               tables)
+from .lessons import (RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts, seeds_of,
+                      summary_of)
 from .markers import replace_block
 from .tables import pct
 
@@ -54,17 +55,15 @@ def lessons_table(lessons, link_prefix):
     each script; the site holds docs/ only and is narrower, so there the
     script column is left out (every lesson page names its script)."""
     columns = [tables.NUMBER, tables.linked_title(link_prefix), *([tables.SCRIPT] if link_prefix else []),
-               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.SECONDS, tables.GOAL_MET]
+               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS,
+               tables.SECONDS, tables.GOAL_MET]
     devices = sorted({s["device_name"] for s in map(summary_of, (i["script"] for i in lessons)) if s})
-    return tables.lesson_table(lessons, columns, f"Seconds per epoch are medians over each recorded run, on "
+    why = tables.why_one_seed(lessons[0])
+    return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "
+                                                 f"test, seeds*: mean ± standard deviation over the recorded seeds "
+                                                 f"(how many){f'; lesson 1 has one seed, as {why}' if why else ''}. "
+                                                 f"Seconds per epoch are medians over each recorded run, on "
                                                  f"{', '.join(devices) or 'no device yet'}.")
-
-
-def seeds_block(stem):
-    path = RESULTS / stem / "seeds.md"
-    if not path.exists():
-        return f"*Not recorded yet:* `python -m tools.seeds {stem}.py --seeds 1 2 3 4 5`."
-    return path.read_text().strip()
 
 
 def headline_block(lessons):
@@ -72,8 +71,7 @@ def headline_block(lessons):
     s = summary_of(final["script"])
     if s is None:
         return lesson_page.not_recorded(final)
-    seeds = json.loads((RESULTS / final["script"].stem / "seeds.json").read_text()) \
-        if (RESULTS / final["script"].stem / "seeds.json").exists() else None
+    seeds = seeds_of(final["script"])
     text = (f"**Headline:** `{final['script'].name}` has **{s['parameters']:,} parameters** and reaches "
             f"**{pct(s['last_test_acc'])}** test accuracy after {s['epochs']} epochs, with at least "
             f"{pct(s['min_last5_test_acc'])} in every one of the last five. The run took "
@@ -99,11 +97,10 @@ def planned_pages(lessons):
     pages = {}
     for info in lessons:
         pages[DOCS / info["page"]] = lesson_page.blocks(info, lessons)
-    final = lessons[-1]["script"].stem
-    pages[DOCS / lessons[-1]["page"]]["seeds"] = seeds_block(final)
     pages[DOCS / "index.md"] = {"lessons": lessons_table(lessons, "")}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
+    pages[DOCS / "choosing.md"] = choosing_page.blocks()
     pages[DOCS / "performance.md"] = performance_page.blocks(lessons)
     pages[DOCS / "backprop.md"] = {"backprop": backprop.render()}
     return pages
@@ -117,7 +114,7 @@ def planned_figures(lessons):
         for name in FIGURES:
             if (RESULTS / stem / name).exists():
                 copies[IMG / stem / name] = RESULTS / stem / name
-    return copies
+    return copies | choosing_page.figures()
 
 
 def render(path, blocks):

@@ -12,8 +12,8 @@ from common.record import FIGURES
 
 from . import idea_figures
 from .diff import code_diff
-from .lessons import RESULTS, summary_of
-from .tables import pct
+from .lessons import RESULTS, seeds_of, summary_of
+from .tables import over_seeds, pct, step_over_seeds, why_one_seed
 
 
 def not_recorded(info):
@@ -42,6 +42,23 @@ def results_block(info):
     table += "\n\n¹ " + gap_note(info["module"])
     script = info["script"]
     return table + f"\n\nRecorded in `results/{script.stem}/metrics.json` by `python {script.name} --record`."
+
+
+def seeds_block(info, previous):
+    """The lesson over its recorded seeds, and its change from the previous lesson measured over seeds."""
+    seeds, number = seeds_of(info["script"]), info["number"]
+    if seeds is None:
+        if why_one_seed(info):
+            return (f"One seed: {why_one_seed(info)}, so its other seeds wait for a machine with a GPU "
+                    f"(`python -m tools.seeds 1 --seeds 1 2 3 --device cuda --out runs/seeds`).")
+        return f"*Not recorded yet:* `python -m tools.seeds {number} --seeds 1 2 3 --device cpu`."
+    listed = " ".join(str(r["seed"]) for r in seeds["seeds"])
+    text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"
+            + (RESULTS / info["script"].stem / "seeds.md").read_text().strip())
+    if previous and over_seeds(previous["script"]):
+        text += (f"\n\nAgainst lesson {previous['number']}, the mean final test accuracy changes by "
+                 f"{step_over_seeds(previous, info)} (± one standard error of the difference).")
+    return text
 
 
 def is_random(pipeline):
@@ -126,6 +143,7 @@ def blocks(info, lessons):
         "target": info["target"],
         "diff": diff_block(info, previous),
         "results": results_block(info),
+        "seeds": seeds_block(info, previous),
         "figures": figures_block(info),
         "idea_figure": f"![{idea_figures.CAPTION[idea_figures.KIND[info['number']]]}]"
                        f"(img/{info['script'].stem}/idea.png)",

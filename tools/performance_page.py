@@ -158,7 +158,7 @@ def profile():
     p = _load("profile.json")
     if p is None:
         return _missing("python -m benchmarks.step --out results/benchmark")
-    lines = [f"`{p['script']}` on the {p['device']} ({p['threads']} threads), batch {p['batch_size']}: "
+    lines = [f"`{p['script']}` on the {p['device'].upper()} ({p['threads']} threads), batch {p['batch_size']}: "
              f"**{p['step_ms']:.1f} ms** per training step (the sum of its phases' medians over {p['steps']} steps).",
              "",
              "| phase | ms | share |", "|---|---:|---:|"]

@@ -35,6 +35,14 @@ def over_seeds(script):
     return s["final_test_acc_mean"], s["final_test_acc_std"], len(s["seeds"])
 
 
+def why_one_seed(info):
+    """Why lesson 1 has one seed (its length on the CPU), or None for a lesson without that excuse."""
+    s = summary_of(info["script"])
+    if info["number"] != 1 or s is None or seeds_of(info["script"]):
+        return None
+    return f"a run of lesson 1 takes {s['total_seconds'] / 60:.0f} minutes on a {s['device_name']}"
+
+
 def seeds_cell(info, s):
     seeds = over_seeds(info["script"])
     return f"{seeds[0]:.2f} ± {seeds[1]:.2f} ({seeds[2]})" if seeds else "one seed"

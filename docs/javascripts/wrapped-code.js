@@ -1,0 +1,10 @@
+// A code line too long for the screen wraps; its continuation starts two
+// characters right of the line's own indentation (extra.css sets the rest),
+// so wrapped code keeps its shape instead of appearing to dedent.
+document$.subscribe(function () {
+  document.querySelectorAll(".md-typeset pre > code > span[id^='__span']").forEach(function (line) {
+    var indent = line.textContent.match(/^[-+]? */)[0].length + 2;
+    line.style.paddingLeft = indent + "ch";
+    line.style.textIndent = -indent + "ch";
+  });
+});

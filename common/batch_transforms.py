@@ -53,11 +53,13 @@ def _normalize(step):
 
 
 def affine_batch(x, degrees, shifts=None, fill=0.0):
-    """Rotate image i of ``x`` counter-clockwise by degrees[i] about its centre,
-    then move it shifts[i] = (right, down) whole pixels.
+    """Rotate square image i of ``x`` counter-clockwise by degrees[i] about its
+    centre, then move it shifts[i] = (right, down) whole pixels.
 
     Matches torchvision's ``F.rotate(..., InterpolationMode.NEAREST)`` and
-    ``F.affine(img, -degrees[i], shifts[i], 1.0, 0.0)`` pixel for pixel.
+    ``F.affine(img, -degrees[i], shifts[i], 1.0, 0.0)`` pixel for pixel (the
+    grid runs from -1 to 1 along each side, so a rotation is exact on square
+    images only, as MNIST's are).
     """
     rad = degrees.to(x.dtype) * (math.pi / 180.0)
     cos, sin, zero = rad.cos(), rad.sin(), torch.zeros_like(rad)
@@ -103,7 +105,10 @@ def _random_rotation(step):
 
 
 def _random_affine(step):
-    """RandomAffine with a rotation and a shift by whole pixels (no scale, no shear), as torchvision draws them."""
+    """RandomAffine with a rotation and a shift by whole pixels (no scale, no shear), from torchvision's
+    distributions: an angle, then a horizontal and a vertical shift, each uniform and rounded as it
+    rounds them. The batch draws all its angles first, then its shifts, so one image's draws match
+    torchvision's exactly and a batch's match them in distribution."""
     fill = _nearest_fill(step)
     if step.scale is not None or step.shear is not None:
         raise UnsupportedTransform("RandomAffine: only degrees and translate (no scale, no shear)")
@@ -112,7 +117,6 @@ def _random_affine(step):
 
     def apply(x, generator):
         n, (height, width) = x.shape[0], x.shape[-2:]
-        # torchvision's order: the angle, then the horizontal and the vertical shift, rounded to whole pixels
         angles = torch.empty(n, device=x.device).uniform_(low, high, generator=generator)
         shifts = torch.stack([torch.empty(n, device=x.device).uniform_(-most, most, generator=generator).round()
                               for most in (translate[0] * width, translate[1] * height)], 1)

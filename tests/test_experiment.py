@@ -1,5 +1,6 @@
 """tools.experiment: a grid of settings over seeds, resumed after a Ctrl-C, bad input refused before training."""
 import json
+import shlex
 
 import pytest
 
@@ -104,8 +105,21 @@ def test_a_setting_reaches_what_the_script_builds_from_it(tmp_path):
 
 def test_a_recorded_experiment_goes_to_results_with_the_command_that_makes_it(tiny, tmp_path, monkeypatch):
     monkeypatch.setattr(experiment, "RESULTS", tmp_path / "results")
-    argv = [*tiny, "--set", "LR=0.01,0.05", "--seeds", "1", "--name", "kept", "--record"]
+    argv = [*tiny, "--set", "LR=0.01,0.05", "--seeds", "1", "--name", "kept", "--validation", "--record"]
     assert experiment.main(argv) == 0
     results = json.loads((tmp_path / "results" / "experiments" / "kept" / "results.json").read_text())
-    assert results["command"] == "python -m tools.experiment " + " ".join(argv)
+    assert results["command"] == shlex.join(["python", "-m", "tools.experiment", *argv])
     assert not (tmp_path / "runs" / "experiments" / "kept").exists()
+
+
+def test_a_setting_the_script_does_not_assign_plainly_is_refused(tmp_path, capsys):
+    script = tmp_path / "lesson.py"
+    script.write_text("if True:\n    ANGLE = 7.0\nANGLE = ANGLE\nSTEP = 1\n")
+    with pytest.raises(ValueError, match="no line `LR = ...`"):
+        load_module(script, [("STEP", 2), ("LR", 0.1)])
+
+
+def test_a_recorded_experiment_runs_on_the_validation_split(tiny, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        experiment.main([*tiny, "--set", "LR=0.01", "--record"])
+    assert exit_info.value.code == 2 and "--record: a recorded experiment chooses settings" in capsys.readouterr().err

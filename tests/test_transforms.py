@@ -72,21 +72,25 @@ def test_rotation_and_shift_match_torchvision_pixel_for_pixel(images, angle, shi
     assert torch.equal(got, expected)
 
 
-def test_random_affine_draws_like_torchvision_one_image_at_a_time(images):
-    """Image i gets the angle and the whole-pixel shifts of the i-th of torchvision's draws."""
-    step = transforms.RandomAffine(degrees=7, translate=(0.1, 0.2))
-    pipeline = BatchPipeline(transforms.Compose([step, transforms.ToTensor(), NORMALIZE]))
-    same = images[:1].expand(32, -1, -1, -1)
-    out = pipeline(pipeline.prepare(same), torch.Generator().manual_seed(0))
-    draw = torch.Generator().manual_seed(0)
-    angles = torch.empty(32).uniform_(-7.0, 7.0, generator=draw)
-    dx = torch.empty(32).uniform_(-2.8, 2.8, generator=draw).round()  # at most 0.1 x 28 pixels
-    dy = torch.empty(32).uniform_(-5.6, 5.6, generator=draw).round()
-    assert len(set(zip(dx.tolist(), dy.tolist()))) > 8
-    for o, img, angle, tx, ty in zip(out, same, angles.tolist(), dx.tolist(), dy.tolist()):
-        moved = TF.affine(img.float(), angle, [int(tx), int(ty)], 1.0, [0.0, 0.0],
-                          interpolation=InterpolationMode.NEAREST)
-        torch.testing.assert_close(o, NORMALIZE(moved / 255.0), rtol=0, atol=1e-6)
+@pytest.mark.parametrize("seed", range(6))
+def test_random_affine_draws_what_torchvision_draws(images, seed):
+    """One image, one seed: the angle and the shifts of torchvision's own RandomAffine.get_params
+    (a wider vertical than horizontal range, so that swapped axes would show)."""
+    pipeline = BatchPipeline(transforms.Compose([transforms.RandomAffine(degrees=7, translate=(0.1, 0.2)),
+                                                 transforms.ToTensor(), NORMALIZE]))
+    img = images[seed:seed + 1]
+    ours = pipeline(pipeline.prepare(img), torch.Generator().manual_seed(seed))
+    torch.manual_seed(seed)
+    angle, shift, _, _ = transforms.RandomAffine.get_params([-7.0, 7.0], [0.1, 0.2], None, None, [28, 28])
+    moved = TF.affine(img.float(), angle, list(shift), 1.0, [0.0, 0.0], interpolation=InterpolationMode.NEAREST)
+    torch.testing.assert_close(ours, NORMALIZE(moved / 255.0), rtol=0, atol=1e-6)
+
+
+def test_random_affine_draws_per_image(images):
+    pipeline = BatchPipeline(transforms.Compose([transforms.RandomAffine(degrees=0, translate=(0.1, 0.1)),
+                                                 transforms.ToTensor()]))
+    out = pipeline(pipeline.prepare(images[:1].expand(32, -1, -1, -1)), torch.Generator().manual_seed(0))
+    assert len({tuple(o.flatten().tolist()) for o in out}) > 8  # one shared shift would give one image
 
 
 def test_fixed_angle_range_is_exact(images):
@@ -127,6 +131,7 @@ def test_v2_steps_run_batched_and_equal_v1(images):
 
 
 FAST = ("RandomAffine", "v2")  # pipelines with a batched version of every step
+SHIFTED = ("RandomAffine",)  # harder for a linear model after 2,000 images
 PIPELINES = {
     "RandomAffine": transforms.Compose([transforms.RandomAffine(degrees=7, translate=(0.1, 0.1)),
                                         transforms.ToTensor(), NORMALIZE]),
@@ -152,7 +157,7 @@ def test_any_torchvision_pipeline_trains(name, tiny_lesson, tmp_path, capsys):
         assert len(notes) == 1 and "the training transforms run image by image" in notes[0]
         assert name.split()[-1] in notes[0]
     m = json.loads((tmp_path / "a" / "metrics.json").read_text())
-    assert m["epochs"][0]["test_acc"] > 50  # a linear model after 2,000 shifted or erased images; chance is 10%
+    assert m["epochs"][0]["test_acc"] > (50 if name in SHIFTED else 70)  # a linear model; chance is 10%
     assert m["settings"]["train_transforms"] == repr(PIPELINES[name])
 
 

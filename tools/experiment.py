@@ -170,7 +170,7 @@ def main(argv=None):
     parser.add_argument("--limit", type=number(minimum=1), help="train and evaluate on the first N images only")
     parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--data-dir", help="where MNIST's raw files are (default: the script's)")
-    parser.add_argument("--name", help="the experiment's folder under runs/experiments/")
+    parser.add_argument("--name", help="the experiment's folder under runs/experiments/ (or results/experiments/)")
     parser.add_argument("--record", action="store_true",
                         help="write to results/experiments/<name>/, the records the docs quote")
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -187,6 +187,10 @@ def main(argv=None):
         problem = check(module, name, values)
         if problem:
             parser.error(problem)
+        try:
+            load_module(script, [(name, values[0])])
+        except ValueError as err:  # a setting the script does not assign in one plain line
+            parser.error(f"--set {name}: {err}")
         if name == "EPOCHS" and args.epochs is not None:
             parser.error("--set EPOCHS and --epochs: choose one")
         grid.append([(name, v) for v in dict.fromkeys(values)])  # each value once
@@ -194,6 +198,8 @@ def main(argv=None):
         parser.error("--set: each setting once")
     if len(set(args.seeds)) != len(args.seeds):
         parser.error("--seeds: each seed once")
+    if args.record and not args.validation:
+        parser.error("--record: a recorded experiment chooses settings, so it runs on --validation")
 
     name = args.name or "-".join([script.stem, *(names[0][0] for names in grid)])
     base = (RESULTS if args.record else RUNS) / "experiments" / name

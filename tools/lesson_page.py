@@ -49,8 +49,8 @@ def seeds_block(info, previous):
     seeds, number = seeds_of(info["script"]), info["number"]
     if seeds is None:
         if why_one_seed(info):
-            return (f"One seed: {why_one_seed(info)}, so its other seeds wait for a machine with a GPU "
-                    f"(`python -m tools.seeds 1 --seeds 1 2 3 --device cuda --out runs/seeds`).")
+            return (f"One seed: {why_one_seed(info)}, so its other seeds are not recorded. "
+                    f"`python -m tools.seeds 1 --seeds 2 3 --out runs/seeds` runs them on your machine.")
         return f"*Not recorded yet:* `python -m tools.seeds {number} --seeds 1 2 3 --device cpu`."
     listed = " ".join(str(r["seed"]) for r in seeds["seeds"])
     text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"

@@ -40,11 +40,15 @@ def load_module(script, overrides=()):
         spec.loader.exec_module(module)
         return module
     tree = ast.parse(path.read_text(), str(path))
-    values = dict(overrides)
+    values, found = dict(overrides), set()
     for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
+            node.target if isinstance(node, ast.AnnAssign) and node.value is not None else None
         if isinstance(target, ast.Name) and target.id in values:
             node.value = ast.copy_location(ast.Constant(values[target.id]), node.value)
+            found.add(target.id)
+    if set(values) - found:
+        raise ValueError(f"{path.name} has no line `{min(set(values) - found)} = ...` at its top level to change")
     exec(compile(tree, str(path), "exec"), module.__dict__)  # noqa: S102 -- the learner's own lesson script
     return module
 

@@ -45,7 +45,9 @@ def why_one_seed(info):
 
 def seeds_cell(info, s):
     seeds = over_seeds(info["script"])
-    return f"{seeds[0]:.2f} ± {seeds[1]:.2f} ({seeds[2]})" if seeds else "one seed"
+    if seeds:
+        return f"{seeds[0]:.2f} ± {seeds[1]:.2f} ({seeds[2]})"
+    return "one seed" if why_one_seed(info) else "not yet"
 
 
 def step_over_seeds(before, after):

@@ -15,17 +15,22 @@ Results:
     19.2 s per epoch on CPU (2 threads), seed 1 (results/code02_skeleton/metrics.json)
 
 Analysis:
-    The skeleton learns, but it starts slowly: its train accuracy over the
-    first epoch is far below lesson 1's, and it needs several epochs to catch
-    up. Lesson 2 differs from lesson 1 in several ways at once: far fewer
-    channels (16 and 32 instead of 32 up to 1,024), no biases, no padding (each
-    3x3 convolution shrinks the map by 2), one MaxPool and a 1x1 squeeze
-    instead of two pools, and one 7x7 kernel as the output. This run does not
-    say which of them slows the start. Later, test accuracy levels off while
-    train accuracy still rises at epoch 15, and the two stay close: this
-    network is under-trained, not overfitting. Most parameters sit in the
-    32-channel 3x3 layers and the 7x7 output kernel, which is where lesson 3
-    cuts.
+    The skeleton learns, but not surely. With seeds 1 and 3 it starts slowly:
+    its train accuracy over the first epoch is far below lesson 1's, and it
+    needs several epochs to catch up. With seed 2 it never learns. Its first
+    epoch's steps are too large and the weights grow, until every ReLU after
+    the 1x1 squeeze outputs zero. With no biases, every later value is then
+    zero, the ten scores are equal (a loss of ln 10 = 2.303), and no gradient
+    flows back: the network stays at chance for all 15 epochs. Lesson 2
+    differs from lesson 1 in several ways at once: far fewer channels (16 and
+    32 instead of 32 up to 1,024), no biases, no padding, one MaxPool and a
+    1x1 squeeze instead of two pools, and one 7x7 kernel as the output. These
+    runs do not say which of them makes the start slow and fragile; BatchNorm,
+    in lesson 4, is the change aimed at it. Where it learns, test accuracy
+    levels off while train accuracy still rises at epoch 15, and the two stay
+    close: this network is under-trained, not overfitting. Most parameters
+    sit in the 32-channel 3x3 layers and the 7x7 output kernel, which is
+    where lesson 3 cuts.
 """
 import sys
 

@@ -62,7 +62,13 @@ class Numbered:
         self.watch.batch = (self.epoch, "after")
 
 
-@pytest.mark.parametrize("script", LESSONS)
+# One lesson of each kind of layer and data: plain convolutions (1), BatchNorm (4), Dropout (5), global
+# average pooling (6), random rotations (9). The others repeat these (10 is 9 with a scheduler, which
+# steps between epochs).
+KINDS = [LESSONS[i - 1] for i in (1, 4, 5, 6, 9)]
+
+
+@pytest.mark.parametrize("script", KINDS)
 def test_a_training_epoch_on_a_gpu_waits_only_when_it_reports(script):
     lesson = load_module(script)
     model = lesson.Net().to(META)

@@ -59,8 +59,9 @@ def draw_compare(path, data):
         xs = range(1, len(curves["seed 1"]) + 1)
         ax.plot(xs, curves["seed 1"], style, color=color, ms=3, label=f"lesson {lesson['number']}, seed 1")
         if curves["spread"]:
+            below = " (a seed below the axis)" if curves["spread"]["low"][-1] < BAND[0] else ""
             ax.fill_between(xs, curves["spread"]["low"], curves["spread"]["high"], color=color, alpha=0.2,
-                            label=f"lesson {lesson['number']}, lowest to highest of {curves['seeds']} seeds")
+                            label=f"lesson {lesson['number']}, lowest to highest of {curves['seeds']} seeds{below}")
     _goal_line(ax)
     _epoch_axes(ax, f"Lesson {data['this']['number']}: {data['this']['title']}")
     save_figure(fig, path)

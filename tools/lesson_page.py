@@ -13,7 +13,7 @@ from common.record import FIGURES
 from . import idea_figures
 from .diff import code_diff
 from .lessons import RESULTS, seeds_of, summary_of
-from .tables import over_seeds, pct, step_over_seeds, why_one_seed
+from .tables import LOWEST, over_seeds, pct, step_over_seeds, why_one_seed
 
 
 def not_recorded(info):
@@ -56,8 +56,9 @@ def seeds_block(info, previous):
     text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"
             + (RESULTS / info["script"].stem / "seeds.md").read_text().strip())
     if previous and over_seeds(previous["script"]):
-        text += (f"\n\nAgainst lesson {previous['number']}, the mean final test accuracy changes by "
-                 f"{step_over_seeds(previous, info)} (± one standard error of the difference).")
+        text += (f"\n\nAgainst lesson {previous['number']}, over seeds: the mean final test accuracy changes by "
+                 f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "
+                 f"{step_over_seeds(previous, info, LOWEST)} (± one standard error of the difference).")
     return text
 
 

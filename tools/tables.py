@@ -27,12 +27,16 @@ def lesson_table(lessons, columns, legend=None):
     return "\n".join(lines)
 
 
-def over_seeds(script):
-    """(mean, standard deviation, number of seeds) of the final test accuracy, or None without seeds."""
+FINAL, LOWEST = "final_test_acc", "min_last5_test_acc"  # what tools.seeds summarises over seeds
+
+
+def over_seeds(script, key=FINAL):
+    """(mean, standard deviation, number of seeds) of the final test accuracy (or of ``key``: LOWEST,
+    the lowest of the last five epochs), or None without seeds."""
     s = seeds_of(script)
     if s is None or len(s["seeds"]) < 2:
         return None
-    return s["final_test_acc_mean"], s["final_test_acc_std"], len(s["seeds"])
+    return s[f"{key}_mean"], s[f"{key}_std"], len(s["seeds"])
 
 
 def why_one_seed(info):
@@ -50,10 +54,10 @@ def seeds_cell(info, s):
     return "one seed" if why_one_seed(info) else "not yet"
 
 
-def step_over_seeds(before, after):
-    """The change in final test accuracy from one lesson to the next, with its
+def step_over_seeds(before, after, key=FINAL):
+    """The change in final test accuracy (or ``key``) from one lesson to the next, with its
     standard error, and whether it stands out from the seed-to-seed noise."""
-    a, b = over_seeds(before["script"]), over_seeds(after["script"])
+    a, b = over_seeds(before["script"], key), over_seeds(after["script"], key)
     if a is None or b is None:
         return "not measured over seeds yet"
     change, error = b[0] - a[0], math.sqrt(a[1] ** 2 / a[2] + b[1] ** 2 / b[2])

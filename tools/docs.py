@@ -59,10 +59,14 @@ def lessons_table(lessons, link_prefix):
                tables.SECONDS, tables.GOAL_MET]
     devices = sorted({s["device_name"] for s in map(summary_of, (i["script"] for i in lessons)) if s})
     why = tables.why_one_seed(lessons[0])
+    stuck = [f"lesson {i['number']} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
+             if tables.never_learned(i)]
+    stuck = f" A run that never learned stays at chance and pulls its lesson's mean down: {', '.join(stuck)}." \
+        if stuck else ""
     return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "
                                                  f"test, seeds*: mean ± standard deviation over the recorded seeds "
-                                                 f"(how many){f'; lesson 1 has one seed, as {why}' if why else ''}. "
-                                                 f"Seconds per epoch are medians over each recorded run, on "
+                                                 f"(how many){f'; lesson 1 has one seed, as {why}' if why else ''}."
+                                                 f"{stuck} Seconds per epoch are medians over each recorded run, on "
                                                  f"{', '.join(devices) or 'no device yet'}.")
 
 

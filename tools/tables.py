@@ -47,6 +47,15 @@ def why_one_seed(info):
     return f"a run of lesson 1 takes {s['total_seconds'] / 60:.0f} minutes on a {s['device_name']}"
 
 
+CHANCE = 20.0  # a final test accuracy below this (%): the run never learned (ten classes: 10% is chance)
+
+
+def never_learned(info):
+    """The recorded seeds of a lesson whose run stayed at chance."""
+    s = seeds_of(info["script"])
+    return [r["seed"] for r in s["seeds"] if r["final_test_acc"] < CHANCE] if s else []
+
+
 def seeds_cell(info, s):
     seeds = over_seeds(info["script"])
     if seeds:
@@ -61,7 +70,7 @@ def step_over_seeds(before, after, key=FINAL):
     if a is None or b is None:
         return "not measured over seeds yet"
     change, error = b[0] - a[0], math.sqrt(a[1] ** 2 / a[2] + b[1] ** 2 / b[2])
-    verdict = "inside the seed-to-seed noise" if abs(change) <= 2 * error else "beyond the noise"
+    verdict = "inside the noise" if abs(change) <= 2 * error else "beyond the noise"  # the seed-to-seed noise
     return f"{change:+.2f} ± {error:.2f}: {verdict}"
 
 

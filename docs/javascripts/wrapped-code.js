@@ -3,7 +3,7 @@
 // so wrapped code keeps its shape instead of appearing to dedent.
 document$.subscribe(function () {
   document.querySelectorAll(".md-typeset pre > code > span[id^='__span']").forEach(function (line) {
-    var indent = Math.min(line.textContent.match(/^[-+]? */)[0].length, 12) + 2;  // a phone keeps room
+    var indent = Math.min(line.textContent.match(/^[-+]? */)[0].length, 16) + 2;  // a phone keeps room
     line.style.paddingLeft = indent + "ch";
     line.style.textIndent = -indent + "ch";
   });

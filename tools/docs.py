@@ -17,7 +17,7 @@ import sys
 from common.record import FIGURES
 from common.results import atomic_path
 
-from . import (backprop, choosing_page, figures, headers, lesson_page, links, performance_page, summary_page,
+from . import (backprop, quoted_experiments, figures, headers, lesson_page, links, performance_page, summary_page,
                tables)
 from .lessons import (RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts, seeds_of,
                       summary_of)
@@ -104,7 +104,7 @@ def planned_pages(lessons):
     pages[DOCS / "index.md"] = {"lessons": lessons_table(lessons, "")}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
-    pages[DOCS / "choosing.md"] = choosing_page.blocks()
+    pages[DOCS / "choosing.md"] = quoted_experiments.blocks()
     pages[DOCS / "performance.md"] = performance_page.blocks(lessons)
     pages[DOCS / "backprop.md"] = {"backprop": backprop.render()}
     return pages
@@ -118,7 +118,7 @@ def planned_figures(lessons):
         for name in FIGURES:
             if (RESULTS / stem / name).exists():
                 copies[IMG / stem / name] = RESULTS / stem / name
-    return copies | choosing_page.figures()
+    return copies | quoted_experiments.figures()
 
 
 def render(path, blocks):

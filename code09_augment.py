@@ -6,22 +6,22 @@ Target:
     network as lesson 8; only the training data changes.
 
 Results:
-    7,804 parameters, receptive field 28; train: best 99.14%, last 99.05%
-    Test: best 99.39% (epoch 15), last five 99.36, 99.36, 99.38, 99.37, 99.39
+    7,804 parameters, receptive field 28; train: best 99.08%, last 99.02%
+    Test: best 99.42% (epoch 10), last five 99.35, 99.42, 99.27, 99.35, 99.38
     End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
-    15.3 s per epoch on CPU (2 threads), seed 1 (results/code09_augment/metrics.json)
+    21.1 s per epoch on CPU (2 threads), seed 1 (results/code09_augment/metrics.json)
 
 Analysis:
     Rotating the training digits makes them harder to fit: train accuracy
-    ends lower than lesson 8's. Test accuracy ends higher than lesson 8's in
-    each of the three seeds, and the mean gain is just beyond the
-    seed-to-seed noise (the table over seeds gives it with its error). It is
-    not curing overfitting: lesson 8's train and test accuracy were already
-    about equal. The network learns what stays true under a small tilt, and
-    that carries over to the test digits. At the full learning rate test
-    accuracy still moves from epoch to epoch, and in no seed does every one of
-    the last five epochs reach 99.4%. Lesson 10 changes only the learning
-    rate's schedule to settle it.
+    ends lower than lesson 8's. On the test set, over three seeds, the gain
+    over lesson 8 is inside the seed-to-seed noise, on the final accuracy
+    and on the lowest of the last five (the table over seeds gives both with
+    their errors). An earlier recording of this lesson, with other random
+    angles, came out ahead of lesson 8 beyond the noise; this one does not.
+    Three seeds are few for a gain this small. At the full learning rate
+    test accuracy moves from epoch to epoch by about as much as the rotation
+    could add, and in no seed does every one of the last five epochs reach
+    99.4%. Lesson 10 changes only the learning rate's schedule to settle it.
 """
 import sys
 
@@ -85,8 +85,10 @@ EPOCHS = 15
 BATCH_SIZE = 128
 LR = 0.05
 MOMENTUM = 0.9
+ROTATION = 7.0  # degrees: each training image turns by a random angle between -ROTATION and +ROTATION
+SHIFT = 0.0  # and moves by up to SHIFT x 28 pixels each way, in whole pixels (0: no move)
 TRAIN_TRANSFORMS = transforms.Compose([
-    transforms.RandomRotation((-7.0, 7.0), fill=0),  # a new angle for every image, every epoch
+    transforms.RandomAffine(ROTATION, translate=(SHIFT, SHIFT), fill=0),  # new draws for every image, every epoch
     transforms.ToTensor(),
     transforms.Normalize((0.1307,), (0.3081,)),  # MNIST's mean and standard deviation
 ])

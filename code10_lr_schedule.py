@@ -8,23 +8,23 @@ Target:
     every one of epochs 11 to 15.
 
 Results:
-    7,804 parameters, receptive field 28; train: best 99.23%, last 99.22%
-    Test: best 99.48% (epoch 15), last five 99.47, 99.47, 99.42, 99.46, 99.48
+    7,804 parameters, receptive field 28; train: best 99.26%, last 99.26%
+    Test: best 99.53% (epoch 15), last five 99.52, 99.49, 99.48, 99.52, 99.53
     End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met
-    14.0 s per epoch on CPU (2 threads), seed 1 (results/code10_lr_schedule/metrics.json)
+    18.3 s per epoch on CPU (2 threads), seed 1 (results/code10_lr_schedule/metrics.json)
 
 Analysis:
     The schedule is the last piece; the network and the data are lesson 9's.
     For seven epochs at the full rate, test accuracy wobbles as it did there.
     The first drop, after epoch 7, lifts it at once. At a tenth of the rate (a
     hundredth in epoch 15) it then moves little. Over seeds, the final
-    accuracy is no higher than lesson 9's beyond the noise. What the schedule
-    buys is steadiness: the lowest of the last five epochs, which the goal
-    checks, rises clearly. It does not rise far enough for every seed: the
-    table over seeds shows how thin the margin is. The step of 7 was chosen by
-    test accuracy, which quiz 10 warns against: steps of 6 and then 5 came
-    first, and each missed the goal on one seed. The page "How the settings were chosen"
-    remakes that choice on held-out training images. Train accuracy stays
+    accuracy and the lowest of the last five, which the goal checks, both
+    rise beyond the noise: small steps settle the weights and keep them
+    there. Not far enough for every seed: over ten seeds the goal fails on
+    some, by a few test images (the table over seeds). The step of 7 was
+    first chosen by test accuracy, which quiz 10 warns against. The page "How
+    the settings were chosen" remade the choice on held-out training images,
+    over three seeds: no other rate or step did better. Train accuracy stays
     below test accuracy because it is counted with Dropout and rotation on.
 """
 import sys
@@ -92,8 +92,10 @@ LR = 0.05
 MOMENTUM = 0.9
 STEP_SIZE = 7  # StepLR: multiply the learning rate by GAMMA after every STEP_SIZE epochs
 GAMMA = 0.1
+ROTATION = 7.0  # degrees: each training image turns by a random angle between -ROTATION and +ROTATION
+SHIFT = 0.0  # and moves by up to SHIFT x 28 pixels each way, in whole pixels (0: no move)
 TRAIN_TRANSFORMS = transforms.Compose([
-    transforms.RandomRotation((-7.0, 7.0), fill=0),  # a new angle for every image, every epoch
+    transforms.RandomAffine(ROTATION, translate=(SHIFT, SHIFT), fill=0),  # new draws for every image, every epoch
     transforms.ToTensor(),
     transforms.Normalize((0.1307,), (0.3081,)),  # MNIST's mean and standard deviation
 ])

@@ -3,11 +3,13 @@ agree with the scripts' headers, the docs and the README, and meet the end
 goal. They fail when a script changes and its run is not recorded again
 (`make lessons`, then `python -m tools.docs`)."""
 import json
+import re
 
 import pytest
 
 from conftest import LESSONS, ROOT
-from tools import docs, headers
+from tools import docs, headers, quoted_experiments, tables
+from tools.lessons import from_other_source
 
 FINAL = ROOT / "results" / "code10_lr_schedule"
 
@@ -28,7 +30,7 @@ def recorded_final():
     return json.loads(path.read_text())
 
 
-def five_seeds():
+def final_seeds():
     path = FINAL / "seeds.json"
     if not path.exists():
         pytest.fail("no seed summary: make seeds")
@@ -54,6 +56,7 @@ def test_each_seed_summary_is_made_of_the_recorded_runs(script):
     for row in s["seeds"]:
         run = runs[row["seed"]]
         assert run["settings"]["seed"] == row["seed"] and run["status"] == "complete"
+        assert not from_other_source(ROOT / script, run), f"seed {row['seed']} ran other code: make seeds"
         assert run["settings"]["limit"] is None and not run["settings"].get("validation")
         assert row["final_test_acc"] == run["epochs"][-1]["test_acc"]
         assert row["min_last5_test_acc"] == min(e["test_acc"] for e in run["epochs"][-5:])
@@ -61,9 +64,36 @@ def test_each_seed_summary_is_made_of_the_recorded_runs(script):
     assert s["goal_met_all"] == all(r["goal_met"] for r in s["seeds"])
 
 
-@pytest.mark.xfail(strict=True, reason="seed 5 of lesson 10 misses the goal on the Intel Xeon that recorded it "
-                   "(lowest of epochs 11-15: 99.36%); the settings are re-made on validation to hold it on every "
-                   "seed. Strict: remove this mark once it holds.")
-def test_end_goal_holds_for_every_recorded_seed():
-    assert five_seeds()["goal_met_all"]
+def test_the_final_lesson_is_recorded_over_seeds_1_to_10():
+    assert [r["seed"] for r in final_seeds()["seeds"]] == list(range(1, 11))
 
+
+@pytest.mark.xfail(strict=True, reason="not every one of seeds 1-10 meets the end goal; docs/choosing.md says what "
+                   "was tried. Strict: remove this mark once it holds.")
+def test_end_goal_holds_for_every_recorded_seed():
+    assert final_seeds()["goal_met_all"]
+
+
+@pytest.mark.xfail(strict=True, reason="over seeds 1-10 the lowest of epochs 11-15 averages below the target; "
+                   "docs/choosing.md says what was tried. Strict: remove this mark once it holds.")
+def test_end_goal_holds_with_a_margin_on_average():
+    assert final_seeds()["min_last5_test_acc_mean"] >= tables.MARGIN
+
+
+@pytest.mark.parametrize("name", sorted(quoted_experiments.QUOTED))
+def test_each_quoted_experiment_is_recorded_by_its_command(name):
+    """The docs show results/experiments/<name>/ as the outcome of the command QUOTED gives: all of its runs."""
+    path = quoted_experiments.EXPERIMENTS / name / "results.json"
+    assert path.exists(), f"not recorded: {quoted_experiments.QUOTED[name][1]}"
+    r = json.loads(path.read_text())
+    assert r["command"] == quoted_experiments.QUOTED[name][1] and r["evaluated_on"] == "validation"
+    seeds = [int(s) for s in re.search(r"--seeds ([\d ]+)", r["command"]).group(1).split()]
+    assert r["rows"] and all(row["seeds"] == seeds for row in r["rows"])
+
+
+@pytest.mark.parametrize("script", LESSONS)
+def test_every_lesson_has_an_exercise_whose_answer_quotes_a_recorded_outcome(script):
+    page = (ROOT / "docs" / f"{script[4:-3]}.md").read_text()  # code04_batchnorm.py -> 04_batchnorm.md
+    exercises = page[page.index("## Exercises"):]
+    quoted = re.findall(r"<!-- generated:experiment:([\w-]+) -->", exercises)
+    assert quoted and all(name in quoted_experiments.QUOTED for name in quoted)

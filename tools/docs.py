@@ -17,7 +17,7 @@ import sys
 from common.record import FIGURES
 from common.results import atomic_path
 
-from . import (backprop, quoted_experiments, figures, headers, lesson_page, links, performance_page, summary_page,
+from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
                tables)
 from .lessons import (RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts, seeds_of,
                       summary_of)
@@ -100,11 +100,12 @@ def planned_pages(lessons):
     """{path: {block name: content}} for every page with generated blocks."""
     pages = {}
     for info in lessons:
-        pages[DOCS / info["page"]] = lesson_page.blocks(info, lessons)
+        pages[DOCS / info["page"]] = lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info["page"])
     pages[DOCS / "index.md"] = {"lessons": lessons_table(lessons, "")}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
-    pages[DOCS / "choosing.md"] = quoted_experiments.blocks()
+    pages[DOCS / "choosing.md"] = {**quoted_experiments.blocks("choosing.md"),
+                                   "margin": tables.margin_table(lessons[-1])}
     pages[DOCS / "performance.md"] = performance_page.blocks(lessons)
     pages[DOCS / "backprop.md"] = {"backprop": backprop.render()}
     return pages

@@ -1,6 +1,6 @@
 """Train one lesson over several seeds and summarise how much its numbers vary.
 
-    python -m tools.seeds code10_lr_schedule.py --seeds 1 2 3 4 5
+    python -m tools.seeds code10_lr_schedule.py --seeds 1 2 3 4 5 6 7 8 9 10
 
 Each seed's run goes to results/<script>/seeds/seed<N>/ (seed 1, the script's
 default, is the recorded run in results/<script>/ itself); a finished run of
@@ -9,7 +9,7 @@ trains them all). The summary goes to results/<script>/seeds.json and seeds.md.
 With --out DIR, everything goes under DIR instead, so that trying other seeds
 or settings never replaces the committed summary:
 
-    python -m tools.seeds code10_lr_schedule.py --seeds 6 7 8 --out runs/seeds
+    python -m tools.seeds code10_lr_schedule.py --seeds 11 12 13 --out runs/seeds
 
 The recorded seeds are CPU runs: on a GPU (--device auto picks one where
 there is one) the runs go to runs/<script>/seeds-cuda/ unless --out says

@@ -8,6 +8,8 @@ its name and "not recorded yet".
 """
 import math
 
+from common.goal import GOAL
+
 from .lessons import seeds_of, summary_of
 
 
@@ -99,3 +101,25 @@ def linked_title(prefix):
 
 
 SCRIPT = ("script", "---", lambda info, s: f"[`{info['script'].name}`]({info['script'].name})")
+
+
+MARGIN = 99.47  # the final lesson's target: its lowest test accuracy in epochs 11-15, mean over the seeds (%)
+
+
+def margin_table(info):
+    """The final lesson over its recorded seeds against its targets: the end goal on every seed, with a margin."""
+    s, run = seeds_of(info["script"]), summary_of(info["script"])
+    if s is None or run is None:
+        return f"*Not recorded yet:* `python -m tools.seeds {info['number']} --device cpu`"
+    seeds, met = [r["seed"] for r in s["seeds"]], sum(r["goal_met"] for r in s["seeds"])
+    first, last = GOAL["last_epochs"]
+    return "\n".join([
+        f"| over seeds {', '.join(map(str, seeds))}, `{info['script'].name}` as committed, on {s['device_name']} "
+        "| target | measured |",
+        "|---|---|---|",
+        f"| seeds meeting the end goal | all {len(seeds)} | {met} of {len(seeds)} |",
+        f"| lowest test accuracy in epochs {first}-{last}, mean ± sd over the seeds | at least {MARGIN:.2f}% "
+        f"| {s['min_last5_test_acc_mean']:.2f}% ± {s['min_last5_test_acc_std']:.2f} |",
+        f"| parameters / epochs | at most {GOAL['max_parameters']:,} / {GOAL['max_epochs']} "
+        f"| {run['parameters']:,} / {run['epochs']} |",
+    ])

@@ -67,7 +67,8 @@ def affine_batch(x, degrees, shifts=None, fill=0.0):
     if shifts is not None:
         # An output pixel p shows the input at R(p - shift); the grid runs from -1 to 1 across the image.
         height, width = x.shape[-2:]
-        shift = shifts.to(x.dtype) * torch.tensor([2.0 / width, 2.0 / height], dtype=x.dtype, device=x.device)
+        shifts = shifts.to(x.dtype)
+        shift = torch.stack([shifts[:, 0] * (2.0 / width), shifts[:, 1] * (2.0 / height)], 1)  # no copy from the host
         theta[:, :, 2] = -(theta[:, :, :2] @ shift.unsqueeze(-1)).squeeze(-1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     if fill == 0:

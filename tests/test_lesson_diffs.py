@@ -32,7 +32,7 @@ ALLOWED = {
     "code06_gap.py": ({"net"}, 3),
     "code07_capacity.py": ({"net"}, 5),
     "code08_maxpool.py": ({"net"}, 17),
-    "code09_augment.py": ({"settings"}, 1),
+    "code09_augment.py": ({"settings"}, 3),
     "code10_lr_schedule.py": ({"settings", "rest"}, 5),
 }
 

@@ -32,8 +32,6 @@ QUOTED = {  # name: (the pages under docs/ that show it, the command that makes 
                         "--validation --device cpu --name code10-schedule --record"),
     "code10-shift": (("choosing.md",), "python -m tools.experiment 10 --set SHIFT=0,0.1 --seeds 1 2 3 "
                      "--validation --device cpu --name code10-shift --record"),
-    "code10-dropout": (("choosing.md",), "python -m tools.experiment 10 --set DROPOUT=0 --seeds 1 2 3 "
-                       "--validation --device cpu --name code10-dropout --record"),
 }
 
 

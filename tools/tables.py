@@ -110,11 +110,13 @@ def margin_table(info):
     """The final lesson over its recorded seeds against its targets: the end goal on every seed, with a margin."""
     s, run = seeds_of(info["script"]), summary_of(info["script"])
     if s is None or run is None:
-        return f"*Not recorded yet:* `python -m tools.seeds {info['number']} --device cpu`"
+        return "*Not recorded yet:* `make seeds`"
     seeds, met = [r["seed"] for r in s["seeds"]], sum(r["goal_met"] for r in s["seeds"])
     first, last = GOAL["last_epochs"]
+    contiguous = seeds == list(range(seeds[0], seeds[-1] + 1))
+    named = f"{seeds[0]}-{seeds[-1]}" if contiguous else ", ".join(map(str, seeds))
     return "\n".join([
-        f"| over seeds {', '.join(map(str, seeds))}, `{info['script'].name}` as committed, on {s['device_name']} "
+        f"| over seeds {named}, `{info['script'].name}` as committed, on {s['device_name']} "
         "| target | measured |",
         "|---|---|---|",
         f"| seeds meeting the end goal | all {len(seeds)} | {met} of {len(seeds)} |",

@@ -82,11 +82,11 @@ def test_end_goal_holds_with_a_margin_on_average():
 
 @pytest.mark.parametrize("name", sorted(quoted_experiments.QUOTED))
 def test_each_quoted_experiment_is_recorded_by_its_command(name):
-    """The docs show results/experiments/<name>/ as the outcome of the command QUOTED gives: all of its runs."""
+    """The docs show results/experiments/<name>/ as the outcome of its command: all of its runs."""
     path = quoted_experiments.EXPERIMENTS / name / "results.json"
-    assert path.exists(), f"not recorded: {quoted_experiments.QUOTED[name][1]}"
+    assert path.exists(), f"not recorded: {quoted_experiments.command(name)}"
     r = json.loads(path.read_text())
-    assert r["command"] == quoted_experiments.QUOTED[name][1] and r["evaluated_on"] == "validation"
+    assert r["command"] == quoted_experiments.command(name) and r["evaluated_on"] == "validation"
     seeds = [int(s) for s in re.search(r"--seeds ([\d ]+)", r["command"]).group(1).split()]
     assert r["rows"] and all(row["seeds"] == seeds for row in r["rows"])
 

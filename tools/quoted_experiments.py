@@ -8,37 +8,32 @@ from .lessons import RESULTS, ROOT
 
 EXPERIMENTS = RESULTS / "experiments"
 IMG = ROOT / "docs" / "img" / "experiments"
-QUOTED = {  # name: (the pages under docs/ that show it, the command that makes it)
-    "code01-batch-size": (("01_setup.md",), "python -m tools.experiment 1 --set BATCH_SIZE=64,128,256 --seeds 1 "
-                          "--validation --epochs 2 --limit 10000 --device cpu --name code01-batch-size --record"),
-    "code02-lr": (("02_skeleton.md",), "python -m tools.experiment 2 --set LR=0.01,0.05 --seeds 1 --validation "
-                  "--epochs 5 --device cpu --name code02-lr --record"),
-    "code03-lr": (("03_lighter.md", "04_batchnorm.md"), "python -m tools.experiment 3 --set LR=0.05,0.1,0.2 "
-                  "--seeds 1 --validation --epochs 5 --device cpu --name code03-lr --record"),
-    "code04-lr": (("04_batchnorm.md",), "python -m tools.experiment 4 --set LR=0.05,0.1,0.2 --seeds 1 "
-                  "--validation --epochs 5 --device cpu --name code04-lr --record"),
-    "code05-dropout": (("05_dropout.md",), "python -m tools.experiment 5 --set DROPOUT=0,0.05,0.1,0.2 --seeds 1 "
-                       "--validation --epochs 5 --device cpu --name code05-dropout --record"),
-    "code06-dropout": (("06_gap.md",), "python -m tools.experiment 6 --set DROPOUT=0,0.05 --seeds 1 --validation "
-                       "--epochs 5 --device cpu --name code06-dropout --record"),
-    "code07-deeper": (("07_capacity.md", "08_maxpool.md"), "python -m tools.experiment 7 --set LR=0.05 --seeds 1 "
-                      "--validation --epochs 5 --device cpu --name code07-deeper --record"),
-    "code08-order": (("08_maxpool.md",), "python -m tools.experiment 8 --set LR=0.05 --seeds 1 --validation "
-                     "--epochs 5 --device cpu --name code08-order --record"),
-    "code09-rotation": (("09_augment.md",), "python -m tools.experiment 9 --set ROTATION=0,7,15,30 --seeds 1 "
-                        "--validation --epochs 5 --device cpu --name code09-rotation --record"),
+QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
+    "code01-batch-size": (("01_setup.md",),
+                          "1 --set BATCH_SIZE=64,128,256 --seeds 1 --validation --epochs 2 --limit 10000"),
+    "code02-lr": (("02_skeleton.md",), "2 --set LR=0.01,0.05 --seeds 1 --validation --epochs 5"),
+    "code03-lr": (("03_lighter.md", "04_batchnorm.md"), "3 --set LR=0.05,0.1,0.2 --seeds 1 --validation --epochs 5"),
+    "code04-lr": (("04_batchnorm.md",), "4 --set LR=0.05,0.1,0.2 --seeds 1 --validation --epochs 5"),
+    "code05-dropout": (("05_dropout.md",), "5 --set DROPOUT=0,0.05,0.1,0.2 --seeds 1 --validation --epochs 5"),
+    "code06-dropout": (("06_gap.md",), "6 --set DROPOUT=0,0.05 --seeds 1 --validation --epochs 5"),
+    "code07-deeper": (("07_capacity.md", "08_maxpool.md"), "7 --set LR=0.05 --seeds 1 --validation --epochs 5"),
+    "code08-order": (("08_maxpool.md",), "8 --set LR=0.05 --seeds 1 --validation --epochs 5"),
+    "code09-rotation": (("09_augment.md",), "9 --set ROTATION=0,7,15,30 --seeds 1 --validation --epochs 5"),
     "code10-schedule": (("choosing.md", "10_lr_schedule.md"),
-                        "python -m tools.experiment 10 --set LR=0.05,0.1 --set STEP_SIZE=7,5 --seeds 1 2 3 "
-                        "--validation --device cpu --name code10-schedule --record"),
-    "code10-shift": (("choosing.md",), "python -m tools.experiment 10 --set SHIFT=0,0.1 --seeds 1 2 3 "
-                     "--validation --device cpu --name code10-shift --record"),
+                        "10 --set LR=0.05,0.1 --set STEP_SIZE=7,5 --seeds 1 2 3 --validation"),
+    "code10-shift": (("choosing.md",), "10 --set SHIFT=0,0.1 --seeds 1 2 3 --validation"),
 }
+
+
+def command(name):
+    """The command that records experiment ``name``: on the CPU, into results/experiments/<name>/."""
+    return f"python -m tools.experiment {QUOTED[name][1]} --device cpu --name {name} --record"
 
 
 def block(name):
     folder = EXPERIMENTS / name
     if not (folder / "results.json").exists():
-        return f"*Not recorded yet:* `{QUOTED[name][1]}`"
+        return f"*Not recorded yet:* `{command(name)}`"
     r = json.loads((folder / "results.json").read_text())
     return "\n".join([f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(), "",
                       f"![{r['script']} on the {r['evaluated_on']} images: {name}](img/experiments/{name}.png)"])

@@ -9,7 +9,7 @@ Results:
     7,804 parameters, receptive field 28; train: best 99.08%, last 99.02%
     Test: best 99.42% (epoch 10), last five 99.35, 99.42, 99.27, 99.35, 99.38
     End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
-    21.1 s per epoch on CPU (2 threads), seed 1 (results/code09_augment/metrics.json)
+    19.9 s per epoch on CPU (2 threads), seed 1 (results/code09_augment/metrics.json)
 
 Analysis:
     Rotating the training digits makes them harder to fit: train accuracy

@@ -2,6 +2,7 @@
 agree with the scripts' headers, the docs and the README, and meet the end
 goal. They fail when a script changes and its run is not recorded again
 (`make lessons`, then `python -m tools.docs`)."""
+import difflib
 import json
 import re
 
@@ -9,7 +10,7 @@ import pytest
 
 from conftest import LESSONS, ROOT
 from tools import docs, headers, quoted_experiments, tables
-from tools.lessons import from_other_source
+from tools.lessons import from_other_source, load_module
 
 FINAL = ROOT / "results" / "code10_lr_schedule"
 
@@ -89,6 +90,19 @@ def test_each_quoted_experiment_is_recorded_by_its_command(name):
     assert r["command"] == quoted_experiments.command(name) and r["evaluated_on"] == "validation"
     seeds = [int(s) for s in re.search(r"--seeds ([\d ]+)", r["command"]).group(1).split()]
     assert r["rows"] and all(row["seeds"] == seeds for row in r["rows"])
+
+
+@pytest.mark.parametrize("part", ["transition", "first"])
+def test_each_wider_copy_is_lesson_10_with_one_more_channel_inside_the_budget(part):
+    """The copy's record stands for lesson 10 with one change: a copy left behind when lesson 10 changes fails."""
+    copy = quoted_experiments.EXPERIMENTS / f"code10-wider-{part}" / f"code10_wider_{part}.py"
+    lesson = ROOT / "code10_lr_schedule.py"
+    body = [text.split('"""', 2)[2].splitlines() for text in (lesson.read_text(), copy.read_text())]  # no docstring
+    changed = [line for line in difflib.unified_diff(*body, n=0, lineterm="")
+               if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed and all(re.match(r"[+-]\s+nn\.(Conv2d|BatchNorm2d)\(", line) for line in changed), changed
+    count = {path: sum(p.numel() for p in load_module(path).Net().parameters()) for path in (lesson, copy)}
+    assert count[lesson] < count[copy] <= 8000
 
 
 @pytest.mark.parametrize("script", LESSONS)

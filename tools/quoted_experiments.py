@@ -8,6 +8,8 @@ from .lessons import RESULTS, ROOT
 
 EXPERIMENTS = RESULTS / "experiments"
 IMG = ROOT / "docs" / "img" / "experiments"
+# An edited copy of lesson 10 (one more channel in one place), kept beside its record.
+WIDER = "results/experiments/code10-wider-{0}/code10_wider_{0}.py --set LR=0.05 --seeds 1 2 3 --validation"
 QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
     "code01-batch-size": (("01_setup.md",),
                           "1 --set BATCH_SIZE=64,128,256 --seeds 1 --validation --epochs 2 --limit 10000"),
@@ -21,7 +23,12 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code09-rotation": (("09_augment.md",), "9 --set ROTATION=0,7,15,30 --seeds 1 --validation --epochs 5"),
     "code10-schedule": (("choosing.md", "10_lr_schedule.md"),
                         "10 --set LR=0.05,0.1 --set STEP_SIZE=7,5 --seeds 1 2 3 --validation"),
+    "code10-step": (("choosing.md",), "10 --set STEP_SIZE=10 --seeds 1 2 3 --validation"),
     "code10-shift": (("choosing.md",), "10 --set SHIFT=0,0.1 --seeds 1 2 3 --validation"),
+    "code10-dropout": (("choosing.md",), "10 --set DROPOUT=0,0.05,0.1 --seeds 1 2 3 --validation"),
+    "code10-rotation": (("choosing.md",), "10 --set ROTATION=0,15 --seeds 1 2 3 --validation"),
+    "code10-wider-transition": (("choosing.md",), WIDER.format("transition")),
+    "code10-wider-first": (("choosing.md",), WIDER.format("first")),
 }
 
 

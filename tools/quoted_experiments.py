@@ -8,8 +8,13 @@ from .lessons import RESULTS, ROOT
 
 EXPERIMENTS = RESULTS / "experiments"
 IMG = ROOT / "docs" / "img" / "experiments"
-# An edited copy of lesson 10 (one more channel in one place), kept beside its record.
-WIDER = "results/experiments/code10-wider-{0}/code10_wider_{0}.py --set LR=0.05 --seeds 1 2 3 --validation"
+
+
+def copy_of_lesson_10(name):
+    """The arguments for an edited copy of lesson 10 (its layers changed), kept beside its record."""
+    return f"results/experiments/{name}/{name.replace('-', '_')}.py --set LR=0.05 --seeds 1 2 3 --validation"
+
+
 QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
     "code01-batch-size": (("01_setup.md",),
                           "1 --set BATCH_SIZE=64,128,256 --seeds 1 --validation --epochs 2 --limit 10000"),
@@ -27,8 +32,9 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code10-shift": (("choosing.md",), "10 --set SHIFT=0,0.1 --seeds 1 2 3 --validation"),
     "code10-dropout": (("choosing.md",), "10 --set DROPOUT=0,0.05,0.1 --seeds 1 2 3 --validation"),
     "code10-rotation": (("choosing.md",), "10 --set ROTATION=0,15 --seeds 1 2 3 --validation"),
-    "code10-wider-transition": (("choosing.md",), WIDER.format("transition")),
-    "code10-wider-first": (("choosing.md",), WIDER.format("first")),
+    "code10-dropout-block2": (("choosing.md",), copy_of_lesson_10("code10-dropout-block2")),
+    "code10-wider-transition": (("choosing.md",), copy_of_lesson_10("code10-wider-transition")),
+    "code10-wider-first": (("choosing.md",), copy_of_lesson_10("code10-wider-first")),
 }
 
 

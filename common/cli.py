@@ -9,6 +9,8 @@ from .runtime import DEVICES, device_problem, pick_device
 
 RUNS = Path("runs")  # every run that is not a recording goes here (git ignores it)
 RESULTS = Path("results")  # the recorded runs, which the docs are generated from
+# A run's exit status: 130 is what a shell reports for a Ctrl-C (128 + SIGINT).
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 SETTINGS = {"epochs": "epochs", "batch_size": "batch", "lr": "lr", "seed": "seed"}  # flag -> name in a folder
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from torchvision import datasets
 from torchvision.datasets.utils import check_integrity
 
-from .results import atomic_path
+from .files import atomic_path
 
 # The original distribution's files, uncompressed, as torchvision reads them.
 RAW_FILES = {

@@ -19,11 +19,11 @@ import torch
 import torchvision
 
 from . import console
-from .cli import RESULTS, output_folder
+from .cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, RESULTS, output_folder
 from .engine import NonFiniteLoss
 from .goal import GOAL, goal_status
 from .model_info import count_parameters, macs_per_image, receptive_field
-from .results import atomic_path, deferred_interrupt, plot_curves, plot_misclassified, save_weights, write_json
+from .files import atomic_path, deferred_interrupt, save_weights, write_json
 from .runtime import describe
 from .source import source_digest
 
@@ -120,11 +120,11 @@ class Record:
         m = self.metrics
         finished = len(m["epochs"])
         if kind is None:
-            m["status"], self.status = "complete", 0
+            m["status"], self.status = "complete", EXIT_OK
         elif issubclass(kind, KeyboardInterrupt):
-            m["status"], self.status = "interrupted", 130
+            m["status"], self.status = "interrupted", EXIT_INTERRUPTED
         elif issubclass(kind, NonFiniteLoss):
-            m["status"], self.status = f"stopped: {err}", 1
+            m["status"], self.status = f"stopped: {err}", EXIT_FAILED
             print(f"error: {err}", file=sys.stderr)
         else:  # a bug or out of memory: say so in the record (if it has one), then show the traceback
             m["status"] = f"failed: {kind.__name__}: {err}"
@@ -132,12 +132,12 @@ class Record:
                 write_json(self.out / "metrics.json", m)
             return False
         if not finished:
-            if self.status == 130:
+            if self.status == EXIT_INTERRUPTED:
                 print("\ninterrupted before the first epoch finished: nothing was written", file=sys.stderr)
             with contextlib.suppress(OSError):
                 self.out.rmdir()  # the run's own folder, if it is still empty
             return True
-        if self.status == 130:
+        if self.status == EXIT_INTERRUPTED:
             print(f"\ninterrupted: the {finished} finished epochs are recorded in {self.out}/", file=sys.stderr)
         m["goal"] = self._goal()
         with deferred_interrupt():
@@ -148,10 +148,10 @@ class Record:
         except KeyboardInterrupt:  # each figure is written whole or not at all
             print(f"\ninterrupted while drawing the figures; metrics.json in {self.out}/ is complete",
                   file=sys.stderr)
-            self.status = 130
-        if self.status == 0 and self.publish:
+            self.status = EXIT_INTERRUPTED
+        if self.status == EXIT_OK and self.publish:
             self._publish()
-        if self.status == 0:
+        if self.status == EXIT_OK:
             print(console.done_line(m, self.publish or self.out))
         return True
 
@@ -163,11 +163,13 @@ class Record:
                     shutil.copyfile(self.out / name, tmp)
 
     def _plot(self):
+        from .plots import plot_curves, plot_misclassified  # here, so that a run with --no-plots loads no matplotlib
+
         m, last = self.metrics, self.metrics["epochs"][-1]
         title = f"{m['script']} ({m['model']['parameters']:,} parameters)"
         plot_curves(self.out / "curves.png", m["epochs"], title, goal_acc=GOAL["min_test_acc"],
                     evaluated_on=self.evaluated_on)
-        if self.status == 0 and self.errors is not None:
+        if self.status == EXIT_OK and self.errors is not None:
             errors = self.errors
             plot_misclassified(self.out / "misclassified.png", errors["images"], errors["truths"], errors["preds"],
                                m["script"], total_errors=last["test_images"] - last["test_correct"],

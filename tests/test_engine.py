@@ -7,7 +7,7 @@ import torch
 
 from common import engine
 from common.engine import NonFiniteLoss
-from common.results import atomic_path, write_json
+from common.files import atomic_path, write_json
 from conftest import TinyNet, tiny_copy
 from tools.lessons import load_module
 
@@ -74,12 +74,12 @@ def test_ctrl_c_keeps_finished_epochs(tiny_lesson, tmp_path, monkeypatch, capsys
 
 
 def test_ctrl_c_while_drawing_says_that_the_results_were_written(tiny_lesson, tmp_path, monkeypatch, capsys):
-    from common import record
+    from common import plots
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(record, "plot_curves", interrupted)
+    monkeypatch.setattr(plots, "plot_curves", interrupted)
     assert tiny_lesson("--out", "out") == 130
     err = capsys.readouterr().err
     assert "interrupted while drawing the figures; metrics.json in out/ is complete" in err

@@ -5,7 +5,7 @@ import shlex
 import pytest
 
 from conftest import tiny_copy
-from tools import experiment
+from tools import experiment, runner
 from tools.lessons import load_module
 
 
@@ -38,18 +38,18 @@ def test_a_grid_over_seeds_gives_every_run_a_table_and_a_figure(tiny, tmp_path, 
 
 def test_ctrl_c_keeps_finished_runs_and_the_same_command_resumes(tiny, tmp_path, monkeypatch, capsys):
     argv = [*tiny, "--set", "LR=0.01,0.05", "--seeds", "1", "--name", "resume"]
-    real, trained = experiment.run_one, []
+    real, trained = runner.run_one, []
 
-    def interrupted_at_the_second(script, overrides, seed, folder, flags):
+    def interrupted_at_the_second(run):
         if len(trained) == 1:
             raise KeyboardInterrupt
-        trained.append(overrides)
-        return real(script, overrides, seed, folder, flags)
+        trained.append(run.overrides)
+        return real(run)
 
-    monkeypatch.setattr(experiment, "run_one", interrupted_at_the_second)
+    monkeypatch.setattr(runner, "run_one", interrupted_at_the_second)
     assert experiment.main(argv) == 130
     assert "run the same command to resume" in capsys.readouterr().err
-    monkeypatch.setattr(experiment, "run_one", lambda *a: trained.append(a[1]) or real(*a))
+    monkeypatch.setattr(runner, "run_one", lambda run: trained.append(run.overrides) or real(run))
     assert experiment.main(argv) == 0
     assert trained == [(("LR", 0.01),), (("LR", 0.05),)]  # the first run was not trained again
     rows = json.loads((tmp_path / "runs" / "experiments" / "resume" / "results.json").read_text())["rows"]
@@ -123,3 +123,17 @@ def test_a_recorded_experiment_runs_on_the_validation_split(tiny, capsys):
     with pytest.raises(SystemExit) as exit_info:
         experiment.main([*tiny, "--set", "LR=0.01", "--record"])
     assert exit_info.value.code == 2 and "--record: a recorded experiment chooses settings" in capsys.readouterr().err
+
+
+def test_jobs_train_runs_side_by_side_in_processes_of_their_own_with_a_reference_row(tiny, tmp_path):
+    """--jobs 2 gives the same table as one run at a time, and --reference adds the lesson as it stands."""
+    argv = [*tiny, "--set", "LR=0.01", "--seeds", "1", "2", "--reference"]
+    assert experiment.main([*argv, "--name", "one"]) == 0
+    assert experiment.main([*argv, "--name", "two", "--jobs", "2"]) == 0
+    rows = {name: json.loads((tmp_path / "runs" / "experiments" / name / "results.json").read_text())["rows"]
+            for name in ("one", "two")}
+    assert [r["setting"] for r in rows["two"]] == ["reference: code10_lr_schedule", "LR=0.01"]
+    assert rows["two"][0]["curves"] != rows["two"][1]["curves"]  # LR=0.01 is not the script's 0.05
+    for one, two in zip(rows["one"], rows["two"]):
+        assert one["seeds"] == two["seeds"] == [1, 2]
+        assert one["final_mean"] == pytest.approx(two["final_mean"], abs=1.0)  # other threads: other last digits

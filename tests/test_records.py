@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from common.source import source_digest
-from common.results import deferred_interrupt, write_json
+from common.files import deferred_interrupt, write_json
 from conftest import ROOT
 from tools import lessons, seeds
 

@@ -15,7 +15,7 @@ import sys
 
 
 from common.record import FIGURES
-from common.results import atomic_path
+from common.files import atomic_path
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
                tables)

@@ -15,7 +15,7 @@ from common.cli import refuse_unusable_device
 from common.data import require_mnist
 from common.engine import test
 from common.loader import TEST_BATCH_SIZE, mnist_batches
-from common.results import load_weights
+from common.files import load_weights
 from common.runtime import DEVICES, pick_device
 
 from .lessons import RESULTS, load_module, resolve

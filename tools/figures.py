@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 
 from common.goal import GOAL
-from common.results import atomic_path, plt, save_figure
+from common.files import atomic_path
+from common.plots import plt, save_figure
 
 from . import idea_figures
 from .lessons import RESULTS, ROOT, from_other_source, recorded, summary_of

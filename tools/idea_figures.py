@@ -13,7 +13,7 @@ import torch
 from common.batch_transforms import BatchPipeline
 from common.data import load_split
 from common.model_info import receptive_field
-from common.results import plt, save_figure
+from common.plots import plt, save_figure
 
 from .lessons import ROOT, recorded
 

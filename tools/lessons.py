@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from common.source import source_digest
-from common.results import atomic_path
+from common.files import atomic_path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"

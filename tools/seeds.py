@@ -17,13 +17,15 @@ otherwise, and --device cpu records the CPU ones.
 """
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common.cli import RUNS, refuse_unusable_device
-from common.results import atomic_path, write_json
+from common.cli import RUNS, number, refuse_unusable_device
+from common.files import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
 
 from .lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
@@ -38,13 +40,32 @@ def reusable(script, m, seed, device):
     return with_own_settings(script, m)
 
 
-def run_seed(script, seed, extra, base):
+def run_seed(script, seed, extra, base, threads=None):
+    """Train one seed in a process of its own: its output on the terminal, or with ``threads`` (one of
+    several runs at once, each with that many CPU threads) in its folder's run.log."""
     out = base / "seeds" / f"seed{seed}"
     cmd = [sys.executable, str(script), "--seed", str(seed), "--out", str(out), "--no-plots", *extra]
     print("$", " ".join(cmd[1:]), flush=True)
-    if subprocess.run(cmd, cwd=ROOT).returncode != 0:
-        raise SystemExit(f"error: seed {seed} failed; see the output above")
+    if threads is None:
+        failed = subprocess.run(cmd, cwd=ROOT).returncode != 0
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "run.log", "w") as log:
+            env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+            failed = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env).returncode != 0
+    if failed:
+        raise SystemExit(f"error: seed {seed} failed; see {'the output above' if threads is None else log.name}")
+    print(f"seed {seed}: done", flush=True)
     return json.loads((out / "metrics.json").read_text())
+
+
+def train_seeds(script, seeds, extra, base, jobs):
+    """{seed: metrics} of every seed in ``seeds``, ``jobs`` at a time, each with its share of the CPU's cores."""
+    if jobs == 1:
+        return {seed: run_seed(script, seed, extra, base) for seed in seeds}
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    with ThreadPoolExecutor(jobs) as pool:
+        return dict(zip(seeds, pool.map(lambda seed: run_seed(script, seed, extra, base, threads), seeds)))
 
 
 def summarise(script, runs):
@@ -92,6 +113,9 @@ def main(argv=None):
                         help="folder for the runs and the summary (default: results/<script>, the recorded ones)")
     parser.add_argument("--rerun", action="store_true",
                         help="train every seed again, even where a finished run of the same settings exists")
+    parser.add_argument("--jobs", type=number(minimum=1), default=1,
+                        help="seeds trained at once, each in its own process with its share of the CPU's cores "
+                             "(the last digits then differ from a run with all of them; each record says its threads)")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="for every run; the recorded seeds are CPU runs, so on a GPU the runs go to "
                              "runs/<script>/seeds-<device>/ unless --out says otherwise")
@@ -115,7 +139,7 @@ def main(argv=None):
         base = ROOT / RUNS / script.stem / f"seeds-{device}"
         print(f"the runs on {device} go to {base.relative_to(ROOT)}/ (results/ holds CPU runs)")
     record = recorded(script) if args.out is None else None  # seed 1's recorded run counts for results/ only
-    runs = []
+    runs = {}
     for seed in args.seeds:
         # A finished run of exactly this script and these settings is reused, not trained again.
         path = base / "seeds" / f"seed{seed}" / "metrics.json"
@@ -123,10 +147,10 @@ def main(argv=None):
         if not args.rerun and not extra and reusable(script, earlier, seed, device):
             where = f"results/{script.stem}/metrics.json" if earlier is record else path.relative_to(ROOT)
             print(f"seed {seed}: reusing the finished run {where}")
-            runs.append(earlier)
-            continue
-        runs.append(run_seed(script, seed, ["--device", args.device, *extra], base))
-    summary = summarise(script, runs)
+            runs[seed] = earlier
+    todo = [seed for seed in args.seeds if seed not in runs]
+    runs.update(train_seeds(script, todo, ["--device", args.device, *extra], base, args.jobs))
+    summary = summarise(script, [runs[seed] for seed in args.seeds])
     write_json(base / "seeds.json", summary)
     with atomic_path(base / "seeds.md") as tmp:
         tmp.write_text(markdown(summary))

@@ -1,0 +1,73 @@
+"""An experiment's report: per setting, the mean and spread over seeds, as a table and a figure."""
+import statistics
+
+from common.plots import plt, save_figure
+
+from .lessons import epoch_summary
+
+
+def sd(values):
+    return statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def summarise(points):
+    """Per setting: mean and sd over seeds of the final and lowest-last-five accuracy, and of the seconds."""
+    rows = []
+    for key, runs in points.items():
+        summaries = [epoch_summary(m) for m in runs]
+        finals = [s["last_test_acc"] for s in summaries]
+        lows = [s["min_last5_test_acc"] for s in summaries]
+        rows.append({
+            "setting": key, "seeds": [s["seed"] for s in summaries],
+            "final_mean": statistics.mean(finals), "final_sd": sd(finals),
+            "lowest_last5_mean": statistics.mean(lows), "lowest_last5_sd": sd(lows),
+            "seconds_mean": statistics.mean(s["total_seconds"] for s in summaries),
+            "curves": [[e["test_acc"] for e in m["epochs"]] for m in runs],
+        })
+    return rows
+
+
+def table(rows, evaluated_on):
+    lines = [f"| setting | seeds | final {evaluated_on} acc (%) | lowest of the last five (%) | seconds |",
+             "|---|---|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['setting']} | {', '.join(map(str, r['seeds']))} | "
+                     f"{r['final_mean']:.2f} ± {r['final_sd']:.2f} | "
+                     f"{r['lowest_last5_mean']:.2f} ± {r['lowest_last5_sd']:.2f} | {r['seconds_mean']:.0f} |")
+    return "\n".join(lines) + "\n\nmean ± standard deviation over the seeds\n"
+
+
+def first_epoch_shown(rows):
+    """The first epochs sit far below the rest and would flatten the differences the figure is for:
+    a run of more than five epochs is shown from its third."""
+    return 3 if min(len(c) for r in rows for c in r["curves"]) > 5 else 1
+
+
+def curve_range(rows, first):
+    """The accuracy range the mean curves span from epoch ``first`` on, with a small margin."""
+    means = [[statistics.mean(acc) for acc in zip(*r["curves"])] for r in rows]
+    shown = [acc for curve in means for acc in curve[first - 1:]]
+    pad = max(0.05, 0.1 * (max(shown) - min(shown)))
+    return min(shown) - pad, min(100.0, max(shown) + pad)
+
+
+def figure(path, rows, title, evaluated_on):
+    fig, (ax_value, ax_curve) = plt.subplots(1, 2, figsize=(11, 4))
+    for i, r in enumerate(rows):
+        finals = [c[-1] for c in r["curves"]]
+        ax_value.plot([i] * len(finals), finals, "o", color="grey", alpha=0.5, ms=4)
+        ax_value.errorbar(i, r["final_mean"], yerr=r["final_sd"], fmt="s", color="C0", capsize=4)
+        mean_curve = [statistics.mean(acc) for acc in zip(*r["curves"])]
+        ax_curve.plot(range(1, len(mean_curve) + 1), mean_curve, "-o", ms=3, label=r["setting"])
+    ax_value.set_xticks(range(len(rows)), [r["setting"] for r in rows], rotation=30, ha="right", fontsize=8)
+    ax_value.set(ylabel=f"final {evaluated_on} accuracy (%)", title="each seed (grey), mean ± sd (blue)")
+    first = first_epoch_shown(rows)
+    ax_curve.set(xlabel="epoch", ylabel=f"{evaluated_on} accuracy (%)",
+                 title="mean over the seeds" + (f", from epoch {first}" if first > 1 else ""))
+    ax_curve.set_ylim(*curve_range(rows, first))
+    ax_curve.set_xlim(first - 0.5, max(len(c) for r in rows for c in r["curves"]) + 0.5)
+    ax_curve.legend(fontsize=8)
+    for ax in (ax_value, ax_curve):
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    save_figure(fig, path)

@@ -1,0 +1,162 @@
+"""Train runs of a lesson with some of its settings changed: one at a time in this
+process, or several at once, each in a process of its own (tools.experiment --jobs)."""
+import argparse
+import ast
+import contextlib
+import json
+import multiprocessing
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, number
+from common.files import write_json
+from common.source import source_digest
+
+from .lessons import load_module
+
+# Settings that a lesson also takes as flags: the same limits as its command line.
+FLAGGED = {"EPOCHS": number(minimum=1), "BATCH_SIZE": number(minimum=1), "LR": number(float, above=0)}
+__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_INTERRUPTED", "Run", "parse_set", "check", "label", "run_one", "run_all"]
+
+
+def parse_set(text):
+    """'DROPOUT=0,0.05' -> ('DROPOUT', [0, 0.05]); raises ValueError with a one-line reason."""
+    name, sep, values = text.partition("=")
+    if not sep or not name or not values:
+        raise ValueError(f"--set {text!r}: write NAME=VALUE[,VALUE...], e.g. DROPOUT=0,0.1")
+    parsed = []
+    for value in values.split(","):
+        try:
+            parsed.append(ast.literal_eval(value.strip()))
+        except (ValueError, SyntaxError):
+            raise ValueError(f"--set {name}: {value!r} is not a number, a quoted string or True/False") from None
+    return name, parsed
+
+
+def check(module, name, values):
+    """None if every value can replace the script's setting ``name``, else a one-line reason."""
+    settings = [n for n, v in vars(module).items() if n.isupper() and isinstance(v, (int, float, str, bool))]
+    if name not in settings:
+        return f"--set {name}: the script has no such setting (it has {', '.join(settings)})"
+    current = getattr(module, name)
+    for value in values:
+        if isinstance(current, float) and not isinstance(current, bool):
+            same_kind = isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            same_kind = type(value) is type(current)
+        if not same_kind:
+            return f"--set {name}={value!r}: the script's {name} is {current!r}, a {type(current).__name__}"
+        if name in FLAGGED:
+            try:
+                FLAGGED[name](str(value))
+            except argparse.ArgumentTypeError as err:
+                return f"--set {name}={value!r}: {err}"
+    return None
+
+
+def label(overrides):
+    return ",".join(f"{name}={value}" for name, value in overrides)
+
+
+@dataclass(frozen=True, eq=False)  # each run is itself: a key in dicts by identity
+class Run:
+    script: Path
+    overrides: tuple  # (NAME, value) pairs
+    seed: int
+    folder: Path
+    flags: list  # the lesson's command-line flags besides --seed and --out
+
+    @property
+    def wanted(self):
+        """What a finished run in ``folder`` must have been, to be kept rather than trained again."""
+        return {"overrides": [list(pair) for pair in self.overrides], "flags": self.flags,
+                "source_sha256": source_digest(self.script)}
+
+    def finished(self):
+        """The run's metrics if it completed with exactly these settings and code, else None."""
+        path = self.folder / "metrics.json"
+        if not path.exists():
+            return None
+        m = json.loads(path.read_text())
+        return m if m.get("status") == "complete" and m.get("experiment") == self.wanted else None
+
+
+def run_one(run):
+    """Train ``run`` in this process, its printed output in run.log; its metrics, or None if it failed."""
+    module = load_module(run.script, run.overrides)
+    run.folder.mkdir(parents=True, exist_ok=True)
+    argv = ["--seed", str(run.seed), "--out", str(run.folder), "--no-plots", *run.flags]
+    with open(run.folder / "run.log", "w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        try:
+            status = module.main(argv)
+        except SystemExit as exit:  # a refusal of the lesson itself (bad data folder, ...): its one line
+            print(exit.code, file=log)
+            status = EXIT_FAILED
+        except Exception:  # noqa: BLE001 -- out of memory, a setting the network cannot take: this run failed
+            traceback.print_exc(file=log)
+            status = EXIT_FAILED
+    if status == EXIT_INTERRUPTED:
+        raise KeyboardInterrupt
+    if status != EXIT_OK:
+        return None
+    m = json.loads((run.folder / "metrics.json").read_text())
+    m["experiment"] = run.wanted
+    write_json(run.folder / "metrics.json", m)
+    return m
+
+
+def _share_the_cores(threads):
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _finishing(todo, jobs):
+    """(run, metrics or None) as each run of ``todo`` finishes, ``jobs`` at a time."""
+    if jobs == 1:
+        for run in todo:
+            yield run, run_one(run)
+        return
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_share_the_cores, initargs=(threads,)) as pool:
+        futures = {pool.submit(run_one, run): run for run in todo}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_all(rows, jobs, evaluated_on):
+    """Train every run of ``rows`` ({label: [Run]}) not finished before. Returns ({label: [metrics]},
+    [one line per failed run]), or (None, None) after a Ctrl-C (the finished runs stay on disk)."""
+    done = {key: {} for key in rows}
+    todo = []
+    for key, runs in rows.items():
+        for run in runs:
+            m = run.finished()
+            if m is None:
+                todo.append((key, run))
+            else:
+                done[key][run.seed] = m
+    keys = {run: key for key, run in todo}
+    failed = []
+    with tqdm(total=len(todo), desc="runs", unit="run") as bar:
+        try:
+            for run, m in _finishing([run for _, run in todo], jobs):
+                bar.update()
+                if m is None:
+                    failed.append(f"{keys[run]} seed {run.seed} (see {run.folder / 'run.log'})")
+                    continue
+                done[keys[run]][run.seed] = m
+                bar.write(f"{keys[run]} seed {run.seed}: final {evaluated_on} accuracy {m['epochs'][-1]['test_acc']:.2f}%")
+        except KeyboardInterrupt:
+            return None, None
+    ordered = {key: [done[key][run.seed] for run in runs if run.seed in done[key]] for key, runs in rows.items()}
+    return ordered, failed

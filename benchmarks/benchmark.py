@@ -56,7 +56,7 @@ from common.engine import test, train
 from common.loader import TEST_BATCH_SIZE, forever, mnist_batches
 from common.model_info import count_parameters, macs_per_image
 from common.record import environment
-from common.results import write_json
+from common.files import write_json
 from common.runtime import device_problem, seed_everything, sync
 from tools.lessons import ROOT, load_module
 

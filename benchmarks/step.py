@@ -32,7 +32,7 @@ from torch.profiler import ProfilerActivity, profile
 
 from common.data import require_mnist
 from common.loader import forever, mnist_batches
-from common.results import write_json
+from common.files import write_json
 from tools.lessons import ROOT, load_module
 
 SCRIPT = "code10_lr_schedule.py"

@@ -83,3 +83,28 @@ def test_each_lesson_has_an_idea_figure_drawn_from_its_own_network():
     bars = idea_figures.figure_data(lessons[5], lessons[4])  # lesson 6 against lesson 5: the 7x7 head goes
     assert [lesson["layers"][-1]["parameters"] for lesson in bars["lessons"]] == [14 * 10 * 7 * 7, 14 * 10]
     assert set(idea_figures.KIND) == {info["number"] for info in lessons}
+
+
+def test_a_quoted_record_of_an_earlier_script_is_stale_unless_its_page_labels_it(tmp_path, monkeypatch):
+    from tools import quoted_experiments as quoted
+
+    script = tmp_path / "lesson.py"
+    script.write_text('"""Lesson."""\nLR = 0.05\n')
+    run = tmp_path / "experiments" / "try" / "LR=0.1" / "seed1" / "metrics.json"
+    run.parent.mkdir(parents=True)
+    monkeypatch.setattr(quoted, "EXPERIMENTS", tmp_path / "experiments")
+    monkeypatch.setattr(quoted, "ROOT", tmp_path)
+    monkeypatch.setattr(quoted, "QUOTED", {"try": (("choosing.md",), "lesson.py --set LR=0.1 --seeds 1 --validation")})
+    monkeypatch.setattr(quoted, "EARLIER", {})
+    run.write_text(json.dumps({"experiment": {"source_sha256": quoted.source_digest(script)}}))
+    assert quoted.stale_records() == []
+    script.write_text('"""Lesson, the header edited."""\nLR = 0.05\n')  # the header is not the code
+    assert quoted.stale_records() == []
+    script.write_text('"""Lesson."""\nLR = 0.05\nEPOCHS = 2\n')
+    stale = quoted.stale_records()
+    assert len(stale) == 1 and "results/experiments/try/ ran an earlier lesson.py" in stale[0]
+    monkeypatch.setattr(quoted, "EARLIER", {"try": "the lesson before EPOCHS"})
+    assert quoted.stale_records() == []
+    (run.parents[2] / "results.json").write_text(json.dumps({"command": "c", "script": "lesson", "evaluated_on": "v"}))
+    (run.parents[2] / "table.md").write_text("| table |")
+    assert quoted.block("try").startswith("*A record of an earlier version: the lesson before EPOCHS.*")

@@ -158,6 +158,7 @@ def main(argv=None):
         if m and from_other_source(info["script"], m):
             problems.append(f"results/{info['script'].stem}/metrics.json was recorded from other code than "
                             f"{info['script'].name} holds now: run it again")
+    problems += quoted_experiments.stale_records()
     problems += [f"{p.name}: Results header is out of date (python -m tools.headers)" for p in headers.stale()]
     problems += links.broken_links()
     for p in problems:

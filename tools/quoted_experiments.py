@@ -3,8 +3,11 @@
 in the block `<!-- generated:experiment:<name> -->`: the command, the table
 and the figure of its record."""
 import json
+import shlex
 
-from .lessons import RESULTS, ROOT
+from common.source import source_digest
+
+from .lessons import RESULTS, ROOT, resolve
 
 EXPERIMENTS = RESULTS / "experiments"
 IMG = ROOT / "docs" / "img" / "experiments"
@@ -38,6 +41,13 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
 }
 
 
+# Records of a script as it was before a later change, kept because a page tells how a choice was made.
+# The page shows each with this label; any other quoted record must be of its script as it stands.
+EARLIER = {name: "lesson 10 before the network's shape changed (7,804 parameters, Dropout 0.05)"
+           for name in ("code10-schedule", "code10-step", "code10-shift", "code10-dropout", "code10-rotation",
+                        "code10-dropout-block2", "code10-wider-transition", "code10-wider-first")}
+
+
 def command(name):
     """The command that records experiment ``name``: on the CPU, into results/experiments/<name>/."""
     return f"python -m tools.experiment {QUOTED[name][1]} --device cpu --name {name} --record"
@@ -48,7 +58,8 @@ def block(name):
     if not (folder / "results.json").exists():
         return f"*Not recorded yet:* `{command(name)}`"
     r = json.loads((folder / "results.json").read_text())
-    return "\n".join([f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(), "",
+    label = [f"*A record of an earlier version: {EARLIER[name]}.*", ""] if name in EARLIER else []
+    return "\n".join([*label, f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(), "",
                       f"![{r['script']} on the {r['evaluated_on']} images: {name}](img/experiments/{name}.png)"])
 
 
@@ -61,3 +72,23 @@ def figures():
     """{copy in docs/img/experiments: original in results/experiments} for every recorded experiment."""
     return {IMG / f"{name}.png": EXPERIMENTS / name / "figure.png" for name in QUOTED
             if (EXPERIMENTS / name / "figure.png").exists()}
+
+
+def script_of(name):
+    """The script that experiment ``name`` runs: a lesson, or an edited copy given by its path."""
+    first = shlex.split(QUOTED[name][1])[0]
+    return ROOT / first if first.endswith(".py") else resolve(first)
+
+
+def ran_other_code(name):
+    """True when some run of the record came from other code than its script holds now."""
+    digest = source_digest(script_of(name))
+    runs = (EXPERIMENTS / name).glob("*/seed*/metrics.json")
+    return any(json.loads(path.read_text()).get("experiment", {}).get("source_sha256") != digest for path in runs)
+
+
+def stale_records():
+    """One line per quoted record made from an earlier version of its script that its page does not label so."""
+    return [f"results/experiments/{name}/ ran an earlier {script_of(name).name}: run `{command(name)}` again, "
+            f"or label it in EARLIER (tools/quoted_experiments.py)"
+            for name in QUOTED if name not in EARLIER and ran_other_code(name)]

@@ -85,7 +85,7 @@ def summarise(script, runs):
         "min_last5_test_acc_mean": statistics.mean(mins),
         "min_last5_test_acc_std": statistics.stdev(mins) if len(mins) > 1 else 0.0,
         "goal_met_all": all(r["goal_met"] for r in rows),
-        "device_name": rows[0]["device_name"],
+        "device_name": ", ".join(dict.fromkeys(r["device_name"] for r in rows)),  # each thread count once
     }
 
 

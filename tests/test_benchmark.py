@@ -14,7 +14,7 @@ import torch
 from benchmarks import benchmark, step
 from common.loader import mnist_batches
 from conftest import ROOT
-from tools import performance_page
+from docgen import performance_page
 from tools.lessons import load_module
 
 

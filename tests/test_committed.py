@@ -1,7 +1,7 @@
 """Checks of the committed data, not of code: the recorded runs in results/
 agree with the scripts' headers, the docs and the README, and meet the end
 goal. They fail when a script changes and its run is not recorded again
-(`make lessons`, then `python -m tools.docs`)."""
+(`make lessons`, then `python -m docgen.docs`)."""
 import difflib
 import json
 import re
@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conftest import LESSONS, ROOT
-from tools import docs, headers, quoted_experiments, tables
+from docgen import docs, headers, quoted_experiments, tables
 from tools.lessons import from_other_source, load_module
 
 FINAL = ROOT / "results" / "code10_lr_schedule"

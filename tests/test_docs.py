@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from tools import headers, links
+from docgen import headers, links
 
 
 
@@ -51,7 +51,8 @@ def test_the_site_builds_strictly(tmp_path):
 
 def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path, monkeypatch):
     from common.source import source_digest
-    from tools import figures, lessons
+    from docgen import figures
+    from tools import lessons
 
     script = ROOT / "code10_lr_schedule.py"
     monkeypatch.setattr(lessons, "RESULTS", tmp_path)
@@ -73,13 +74,13 @@ def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path
 
 
 def test_each_lesson_has_an_idea_figure_drawn_from_its_own_network():
-    from tools import docs, idea_figures
+    from docgen import idea_figures, pages
 
-    lessons = docs.all_lessons()
+    lessons = pages.all_lessons()
     rf = idea_figures.figure_data(lessons[7], lessons[6])  # lesson 8 against lesson 7
     pools = [[i for i, r in enumerate(lesson["layers"]) if r["layer"] == "pool1"] for lesson in rf["lessons"]]
     assert pools == [[3], [2]]  # the pool moved one layer up
     assert rf["lessons"][0]["layers"][-1]["rf"] == rf["lessons"][1]["layers"][-1]["rf"] == 28
     bars = idea_figures.figure_data(lessons[5], lessons[4])  # lesson 6 against lesson 5: the 7x7 head goes
     assert [lesson["layers"][-1]["parameters"] for lesson in bars["lessons"]] == [14 * 10 * 7 * 7, 14 * 10]
-    assert set(idea_figures.KIND) == {info["number"] for info in lessons}
+    assert set(idea_figures.KIND) == {info.number for info in lessons}

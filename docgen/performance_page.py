@@ -5,8 +5,9 @@ The flow goes one way: the benchmarks write JSON, this reads it; nothing here im
 import json
 import statistics
 
+from tools.lessons import RESULTS, recorded
+
 from . import tables
-from .lessons import RESULTS, recorded
 
 BENCH = RESULTS / "benchmark"
 SCHEMA = 2  # the version of cpu.json and cuda.json that benchmarks/benchmark.py writes and this renders
@@ -66,7 +67,7 @@ def _full_run(m):
 def wall_time(lessons):
     """A full run of the final lesson: its recorded CPU run, and the one `make benchmark-cuda` makes, if any."""
     final = lessons[-1]
-    script = final["script"]
+    script = final.script
     cpu = recorded(script)
     gpu_folder = f"results/benchmark/{script.stem}_cuda"
     gpu = recorded(script, BENCH / f"{script.stem}_cuda" / "metrics.json")
@@ -79,7 +80,7 @@ def wall_time(lessons):
     else:
         verdict = "met" if gpu["total_seconds"] < GPU_TARGET_SECONDS else "not met"
         gpu_line = f"{_full_run(gpu)}; target under {GPU_TARGET_SECONDS} s: {verdict} ({gpu_folder}/metrics.json)."
-    return "\n".join([f"A full {final['module'].EPOCHS}-epoch run of `{script.name}`: training, evaluation and "
+    return "\n".join([f"A full {final.module.EPOCHS}-epoch run of `{script.name}`: training, evaluation and "
                       "saving each epoch's results, from the start of the first epoch to the end of the last "
                       "(the start-up before it, importing PyTorch and putting MNIST on the device, is not counted):",
                       "", f"- CPU: {cpu_line}", f"- CUDA GPU: {gpu_line}"])

@@ -1,14 +1,16 @@
 """The summary page's tables: every lesson at a glance, and what each step bought."""
+
+from tools.lessons import summary_of
+
 from . import tables
-from .lessons import summary_of
 
 
 def _recorded(lessons):
-    return [(info, summary_of(info["script"])) for info in lessons]
+    return [(info, summary_of(info.script)) for info in lessons]
 
 
 def table(lessons):
-    columns = [tables.NUMBER, ("lesson", "---", lambda info, s: f"[{info['title']}]({info['page']})"),
+    columns = [tables.NUMBER, ("lesson", "---", lambda info, s: f"[{info.title}]({info.page})"),
                tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS, tables.GAP,
                tables.SECONDS]
     return tables.lesson_table(lessons, columns, "*RF*: receptive field of the output, in pixels. *Last test, seeds*: "
@@ -25,7 +27,7 @@ def steps(lessons):
              "|---|---:|---|---|---:|"]
     recorded = _recorded(lessons)
     for (prev, ps), (info, s) in zip(recorded, recorded[1:]):
-        step = f"{prev['number']} → {info['number']}: {info['title']}"
+        step = f"{prev.number} → {info.number}: {info.title}"
         if ps is None or s is None:
             lines.append(f"| {step} | not recorded yet | | | |")
             continue

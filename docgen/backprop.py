@@ -1,7 +1,7 @@
 """The worked example of docs/backprop.md: backpropagation by hand, then by autograd.
 
-    python -m tools.backprop           # rewrite the generated block of docs/backprop.md
-    python -m tools.backprop --check   # exit 1 if the page is out of date
+    python -m docgen.backprop           # rewrite the generated block of docs/backprop.md
+    python -m docgen.backprop --check   # exit 1 if the page is out of date
 
 A network small enough to follow with a pencil, built from the same pieces as
 the lessons (a weight, ReLU, log-softmax, the negative log-likelihood loss,
@@ -18,10 +18,12 @@ import argparse
 import math
 import sys
 
-from .lessons import ROOT, refresh
-from .markers import replace_block
+from tools.lessons import ROOT
 
-PAGE = ROOT / "docs" / "backprop.md"
+from .markers import replace_block
+from .pages import DOCS, refresh
+
+PAGE = DOCS / "backprop.md"
 BLOCK = "backprop"
 
 # The example. LR and MOMENTUM are the ones every lesson trains with (LR and
@@ -245,7 +247,7 @@ def main(argv=None):
     if not refresh(PAGE, replace_block(PAGE.read_text(), BLOCK, render()), args.check):
         return 0
     if args.check:
-        print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m tools.backprop`")
+        print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m docgen.backprop`")
         return 1
     return 0
 

@@ -4,10 +4,12 @@ in the block `<!-- generated:experiment:<name> -->`: the command, the table
 and the figure of its record."""
 import json
 
-from .lessons import RESULTS, ROOT
+from tools.lessons import RESULTS
+
+from .pages import IMG as DOCS_IMG
 
 EXPERIMENTS = RESULTS / "experiments"
-IMG = ROOT / "docs" / "img" / "experiments"
+IMG = DOCS_IMG / "experiments"
 
 
 def copy_of_lesson_10(name):

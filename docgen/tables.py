@@ -2,22 +2,21 @@
 
 Each table is a list of columns, each a (heading, alignment, cell) triple,
 where cell(info, s) writes one lesson's cell from its details (info, from
-tools.docs.lesson_info) and the summary of its recorded run (s, from
+docgen.docs.lesson_info) and the summary of its recorded run (s, from
 tools.lessons.summary_of). A lesson with no recorded run gets its number,
 its name and "not recorded yet".
 """
 import math
 
 from common.goal import GOAL
-
-from .lessons import seeds_of, summary_of
+from tools.lessons import seeds_of, summary_of
 
 
 def lesson_table(lessons, columns, legend=None):
     lines = ["| " + " | ".join(heading for heading, _, _ in columns) + " |",
              "|" + "|".join(align for _, align, _ in columns) + "|"]
     for info in lessons:
-        s = summary_of(info["script"])
+        s = summary_of(info.script)
         if s is None:
             cells = [cell(info, s) for _, _, cell in columns[:2]] + ["not recorded yet"]
             cells += [""] * (len(columns) - len(cells))
@@ -43,8 +42,8 @@ def over_seeds(script, key=FINAL):
 
 def why_one_seed(info):
     """Why lesson 1 has one seed (its length on the CPU), or None for a lesson without that excuse."""
-    s = summary_of(info["script"])
-    if info["number"] != 1 or s is None or seeds_of(info["script"]):
+    s = summary_of(info.script)
+    if info.number != 1 or s is None or seeds_of(info.script):
         return None
     return f"a run of lesson 1 takes {s['total_seconds'] / 60:.0f} minutes on a {s['device_name']}"
 
@@ -54,12 +53,12 @@ CHANCE = 20.0  # a final test accuracy below this (%): the run never learned (te
 
 def never_learned(info):
     """The recorded seeds of a lesson whose run stayed at chance."""
-    s = seeds_of(info["script"])
+    s = seeds_of(info.script)
     return [r["seed"] for r in s["seeds"] if r["final_test_acc"] < CHANCE] if s else []
 
 
 def seeds_cell(info, s):
-    seeds = over_seeds(info["script"])
+    seeds = over_seeds(info.script)
     if seeds:
         return f"{seeds[0]:.2f} ± {seeds[1]:.2f} ({seeds[2]})"
     return "one seed" if why_one_seed(info) else "not yet"
@@ -68,7 +67,7 @@ def seeds_cell(info, s):
 def step_over_seeds(before, after, key=FINAL):
     """The change in final test accuracy (or ``key``) from one lesson to the next, with its
     standard error, and whether it stands out from the seed-to-seed noise."""
-    a, b = over_seeds(before["script"], key), over_seeds(after["script"], key)
+    a, b = over_seeds(before.script, key), over_seeds(after.script, key)
     if a is None or b is None:
         return "not measured over seeds yet"
     change, error = b[0] - a[0], math.sqrt(a[1] ** 2 / a[2] + b[1] ** 2 / b[2])
@@ -80,8 +79,8 @@ def pct(value):
     return f"{value:.2f}%"
 
 
-NUMBER = ("#", "---:", lambda info, s: str(info["number"]))
-TITLE = ("lesson", "---", lambda info, s: info["title"])
+NUMBER = ("#", "---:", lambda info, s: str(info.number))
+TITLE = ("lesson", "---", lambda info, s: info.title)
 PARAMETERS = ("parameters", "---:", lambda info, s: f"{s['parameters']:,}")
 RF = ("RF", "---:", lambda info, s: str(s["receptive_field"]))
 BEST_TEST = ("best test", "---:", lambda info, s: pct(s["best_test_acc"]))
@@ -96,11 +95,11 @@ GOAL_MET = ("end goal", "---", lambda info, s: "**met**" if s["goal_met"] else "
 
 def linked_title(prefix):
     """The lesson's name linked to its page, and its quiz; ``prefix`` is the path to docs/."""
-    return ("lesson", "---", lambda info, s: f"[{info['title']}]({prefix}{info['page']}) "
-                                             f"([quiz]({prefix}{info['quiz']}))")
+    return ("lesson", "---", lambda info, s: f"[{info.title}]({prefix}{info.page}) "
+                                             f"([quiz]({prefix}{info.quiz}))")
 
 
-SCRIPT = ("script", "---", lambda info, s: f"[`{info['script'].name}`]({info['script'].name})")
+SCRIPT = ("script", "---", lambda info, s: f"[`{info.script.name}`]({info.script.name})")
 
 
 MARGIN = 99.47  # the final lesson's target: its lowest test accuracy in epochs 11-15, mean over the seeds (%)
@@ -108,7 +107,7 @@ MARGIN = 99.47  # the final lesson's target: its lowest test accuracy in epochs 
 
 def margin_table(info):
     """The final lesson over its recorded seeds against its targets: the end goal on every seed, with a margin."""
-    s, run = seeds_of(info["script"]), summary_of(info["script"])
+    s, run = seeds_of(info.script), summary_of(info.script)
     if s is None or run is None:
         return "*Not recorded yet:* `make seeds`"
     seeds, met = [r["seed"] for r in s["seeds"]], sum(r["goal_met"] for r in s["seeds"])
@@ -116,7 +115,7 @@ def margin_table(info):
     contiguous = seeds == list(range(seeds[0], seeds[-1] + 1))
     named = f"{seeds[0]}-{seeds[-1]}" if contiguous else ", ".join(map(str, seeds))
     return "\n".join([
-        f"| over seeds {named}, `{info['script'].name}` as committed, on {s['device_name']} "
+        f"| over seeds {named}, `{info.script.name}` as committed, on {s['device_name']} "
         "| target | measured |",
         "|---|---|---|",
         f"| seeds meeting the end goal | all {len(seeds)} | {met} of {len(seeds)} |",

@@ -58,7 +58,7 @@ from common.model_info import count_parameters, macs_per_image
 from common.record import environment
 from common.files import write_json
 from common.runtime import device_problem, seed_everything, sync
-from tools.lessons import ROOT, load_module
+from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, ROOT, load_module
 
 try:
     import resource
@@ -66,7 +66,6 @@ except ImportError:  # Windows: no getrusage, no RSS figure
     resource = None
 RSS_UNIT = 2**20 if sys.platform == "darwin" else 2**10  # ru_maxrss is in bytes on macOS, KiB on Linux
 
-SCHEMA = 2  # of the JSON file; docgen/performance_page.py renders this version only
 NETS = {"final": "code10_lr_schedule.py", "baseline": "code01_setup.py"}
 STEPS = {"final": 40, "baseline": 8}  # timed steps per repetition: 1-2 s and 3-4 s on a 2-core CPU
 FULL = dict(warmup=3, repeats=3, train_images=None, eval_images=10_000, peak_trials=5)

@@ -11,9 +11,10 @@ from common.model_info import receptive_field
 from common.record import FIGURES
 from tools.diff import code_diff
 from tools.lessons import RESULTS, lesson_number, seeds_of, summary_of
+from tools.summary import markdown_table
 
 from . import idea_figures
-from .tables import LOWEST, over_seeds, pct, step_over_seeds, why_one_seed
+from .tables import LOWEST, pct, recorded_spread, step_over_seeds, why_one_seed
 
 
 def not_recorded(info):
@@ -38,7 +39,7 @@ def results_block(info):
         ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
         ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
     ]
-    table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    table = markdown_table(["measure", "value"], "ll", rows)
     table += "\n\n¹ " + gap_note(info.module)
     script = info.script
     return table + f"\n\nRecorded in `results/{script.stem}/metrics.json` by `python {script.name} --record`."
@@ -55,7 +56,7 @@ def seeds_block(info, previous):
     listed = " ".join(str(r["seed"]) for r in seeds["seeds"])
     text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"
             + (RESULTS / info.script.stem / "seeds.md").read_text().strip())
-    if previous and over_seeds(previous.script):
+    if previous and recorded_spread(previous.script):
         text += (f"\n\nAgainst lesson {previous.number}, over seeds: the mean final test accuracy changes by "
                  f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "
                  f"{step_over_seeds(previous, info, LOWEST)} (± one standard error of the difference).")
@@ -102,13 +103,12 @@ def diff_block(info, previous):
 def rf_block(info):
     rows = receptive_field(info.module.Net())
     # Seven narrow columns, so that the receptive field stays on screen beside the navigation.
-    lines = ["| layer | type | k, s, p | size | channels | jump | RF |",
-             "|---|---|:---:|---|---:|---:|---:|"]
-    for r in rows:
-        jump = "—" if r["size_out"] == 1 else r["jump"]  # one output pixel has no neighbours to be apart from
-        lines.append(f"| `{r['layer']}` | {r['type']} | {r['kernel']}, {r['stride']}, {r['padding']} | "
-                     f"{r['size_in']} → {r['size_out']} | {r['channels_out']} | {jump} | {r['rf']} |")
-    lines += ["", "*k, s, p*: kernel size, stride and padding. *Size*: the map's side, in and out. *Jump*: how "
+    cells = [[f"`{r['layer']}`", r["type"], f"{r['kernel']}, {r['stride']}, {r['padding']}",
+              f"{r['size_in']} → {r['size_out']}", r["channels_out"],
+              "—" if r["size_out"] == 1 else r["jump"],  # one output pixel has no neighbours to be apart from
+              r["rf"]] for r in rows]
+    lines = [markdown_table(["layer", "type", "k, s, p", "size", "channels", "jump", "RF"], "llclrrr", cells),
+             "", "*k, s, p*: kernel size, stride and padding. *Size*: the map's side, in and out. *Jump*: how "
                   "many input pixels apart two neighbouring outputs are. *RF*: how many input pixels across one "
                   "output sees."]
     return "\n".join(lines)

@@ -100,7 +100,7 @@ def test_a_gpu_benchmark_renders_like_the_cpu_one_and_an_old_file_asks_to_measur
 
 
 def test_the_page_imports_nothing_from_the_benchmarks():
-    tree = ast.parse((ROOT / "tools" / "performance_page.py").read_text())
+    tree = ast.parse((ROOT / "docgen" / "performance_page.py").read_text())
     imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert imported and not any(name.startswith("benchmarks") for name in imported)

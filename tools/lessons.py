@@ -11,6 +11,9 @@ from common.source import source_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
+# The version of results/benchmark/cpu.json and cuda.json: benchmarks/benchmark.py writes it,
+# docgen/performance_page.py renders it (and nothing older).
+BENCHMARK_SCHEMA = 2
 
 
 def scripts():

@@ -14,7 +14,7 @@ import torch
 from benchmarks import benchmark, step
 from common.loader import mnist_batches
 from conftest import ROOT
-from docgen import performance_page
+from docgen import pages, performance_page
 from tools.lessons import load_module
 
 
@@ -159,7 +159,7 @@ def test_cuda_refused_in_one_line_without_a_gpu(capsys, no_gpu):
 
 def test_a_gpu_run_of_the_final_lesson_is_shown_when_there_is_one(tmp_path, monkeypatch):
     script = ROOT / "code10_lr_schedule.py"
-    lessons = [{"script": script, "module": load_module(script)}]
+    lessons = [pages.lesson(script)]
     monkeypatch.setattr(performance_page, "BENCH", tmp_path)
     assert performance_page.wall_time(lessons).endswith("- CUDA GPU: *not yet measured:* `make benchmark-cuda` "
                                                         "measures it.")

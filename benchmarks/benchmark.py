@@ -50,12 +50,12 @@ from torch import optim
 from torch.utils.data import DataLoader, Subset
 from torchvision import datasets
 
-from common.cli import number
+from common.cli import EXIT_OK, number
 from common.data import require_mnist
+from common.environment import environment
 from common.engine import test, train
 from common.loader import TEST_BATCH_SIZE, forever, mnist_batches
 from common.model_info import count_parameters, macs_per_image
-from common.record import environment
 from common.files import write_json
 from common.runtime import device_problem, seed_everything, sync
 from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, ROOT, load_module
@@ -259,7 +259,7 @@ def main(argv=None):
     if args.json:
         write_json(args.json, results)
         print(f"written to {args.json}; `python -m docgen.docs` puts it into docs/performance.md")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import argparse
 import math
 import sys
 
+from common.cli import EXIT_FAILED, EXIT_OK
 from tools.lessons import ROOT
 
 from .markers import replace_block
@@ -245,11 +246,11 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="only check; exit 1 if the page is out of date")
     args = parser.parse_args(argv)
     if not refresh(PAGE, replace_block(PAGE.read_text(), BLOCK, render()), args.check):
-        return 0
+        return EXIT_OK
     if args.check:
         print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m docgen.backprop`")
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 if __name__ == "__main__":

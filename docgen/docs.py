@@ -9,11 +9,11 @@ rewritten, from results/ and the scripts themselves. Nothing in a block is
 typed by hand.
 """
 import argparse
-import shutil
 import sys
 
+from common.cli import EXIT_FAILED, EXIT_OK
 from common.record import FIGURES
-from common.files import atomic_path
+from common.files import copy_file
 from tools.lessons import RESULTS, ROOT, from_other_source, recorded, seeds_of, summary_of
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
@@ -107,8 +107,7 @@ def main(argv=None):
             if args.check:
                 problems.append(f"{copy.relative_to(ROOT)} differs from {original.relative_to(ROOT)}")
             else:
-                with atomic_path(copy) as tmp:
-                    shutil.copyfile(original, tmp)
+                copy_file(original, copy)
                 print(f"copied {original.relative_to(ROOT)}")
     for png, (draw, data) in figures.planned(lessons).items():
         if figures.is_current(png, data):
@@ -128,7 +127,7 @@ def main(argv=None):
         print(p)
     if args.check and problems:
         print("run `python -m docgen.docs` (and `python -m docgen.headers`) to regenerate")
-    return 1 if problems else 0
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 if __name__ == "__main__":

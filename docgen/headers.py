@@ -7,6 +7,7 @@ import argparse
 import re
 import sys
 
+from common.cli import EXIT_FAILED, EXIT_OK
 from common.goal import goal_text
 from tools.lessons import epoch_summary, recorded, scripts
 
@@ -52,7 +53,7 @@ def main(argv=None):
     if args.check:
         for p in bad:
             print(f"{p.name}: Results header is out of date; run `python -m docgen.headers`")
-    return 1 if args.check and bad else 0
+    return EXIT_FAILED if args.check and bad else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import argparse
 import subprocess
 import sys
 
+from common.cli import EXIT_OK
 from tools.lessons import ROOT, lesson_number, scripts
 
 from . import headers
@@ -29,7 +30,7 @@ def main(argv=None):
             continue
         print(f"=== {path.name}", flush=True)
         status = subprocess.run([sys.executable, path.name, "--record", *extra], cwd=ROOT).returncode
-        if status != 0:
+        if status != EXIT_OK:
             print(f"error: {path.name} exited with status {status}; stopping", file=sys.stderr)
             return status
     return headers.main([])

@@ -11,6 +11,7 @@ import os
 import pytest
 import torch
 
+from common.cli import EXIT_OK
 from benchmarks import benchmark, step
 from common.loader import mnist_batches
 from conftest import ROOT
@@ -23,7 +24,7 @@ def quick_json(tmp_path_factory, mnist_dir):
     """`python -m benchmarks.benchmark --quick` for the final network: two processes, a few steps each (seconds)."""
     out = tmp_path_factory.mktemp("benchmark") / "cpu.json"
     assert benchmark.main(["--quick", "--nets", "final", "--threads", "1", "--data-dir", mnist_dir,
-                           "--json", out]) == 0
+                           "--json", out]) == EXIT_OK
     return json.loads(out.read_text())
 
 
@@ -136,7 +137,7 @@ def test_the_stepper_takes_real_sgd_steps(mnist_dir):
 
 
 def test_the_step_profile_and_variants_run_and_render(tmp_path, mnist_dir, monkeypatch):
-    assert step.main(["--quick", "--no-compile", "--data-dir", str(mnist_dir), "--out", str(tmp_path)]) == 0
+    assert step.main(["--quick", "--no-compile", "--data-dir", str(mnist_dir), "--out", str(tmp_path)]) == EXIT_OK
     p = json.loads((tmp_path / "profile.json").read_text())
     assert p["step_ms"] == pytest.approx(sum(p["phases_ms"].values())) and p["step_ms_without_dropout"] > 0
     assert p["top_operators"] and all(o["op"].startswith("aten::") and 0 < o["share"] <= 1

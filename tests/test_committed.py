@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from common.cli import EXIT_OK
 from conftest import LESSONS, ROOT
 from docgen import docs, headers, quoted_experiments, tables
 from tools.lessons import from_other_source, load_module
@@ -21,7 +22,7 @@ def test_headers_agree_with_recorded_results():
 
 def test_docs_and_readme_are_generated_from_current_results(capsys):
     status = docs.main(["--check"])
-    assert status == 0, capsys.readouterr().out
+    assert status == EXIT_OK, capsys.readouterr().out
 
 
 def recorded_final():

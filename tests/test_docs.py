@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from common.cli import EXIT_OK
 from conftest import ROOT
 from docgen import headers, links
 
@@ -45,7 +46,7 @@ def test_the_site_builds_strictly(tmp_path):
         pytest.skip("mkdocs is not installed (requirements-docs.txt); `make test` installs it")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
                             cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == EXIT_OK, result.stderr
     assert (tmp_path / "index.html").exists() and (tmp_path / "10_lr_schedule" / "index.html").exists()
 
 

@@ -23,7 +23,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common.cli import RUNS, number, refuse_unusable_device
+from common.cli import EXIT_OK, RUNS, number, refuse_unusable_device
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
 
@@ -146,7 +146,7 @@ def main(argv=None):
     with atomic_path(base / "seeds.md") as tmp:
         tmp.write_text(markdown(summary))
     print(markdown(summary))
-    return 0  # recorded; whether the end goal holds is in the summary (most lessons are not meant to meet it)
+    return EXIT_OK  # recorded; whether the end goal holds is in the summary (most lessons are not meant to meet it)
 
 
 if __name__ == "__main__":

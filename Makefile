@@ -41,7 +41,7 @@ test-fast: setup
 # Record all ten lessons anew (--record) for their full length, in order, then
 # refresh the headers. The recorded runs are CPU runs, also on a machine with a GPU.
 lessons: setup
-	$(PY) -m tools.run_all --device cpu
+	$(PY) -m docgen.run_all --device cpu
 
 # Lessons 2 to 9 over seeds 1-3, the final lesson over 1-10 (lesson 1 takes an
 # hour a seed on a CPU: its one seed is the recorded run).
@@ -50,15 +50,15 @@ seeds: setup
 	$(PY) -m tools.seeds 10 --seeds 1 2 3 4 5 6 7 8 9 10 --device cpu
 
 headers: setup
-	$(PY) -m tools.headers
+	$(PY) -m docgen.headers
 
 evaluate: setup
 	$(PY) -m tools.evaluate $(LESSON)
 
 # Regenerate every number, table, diff and figure in docs/ and README.md.
 docs: setup
-	$(PY) -m tools.headers
-	$(PY) -m tools.docs
+	$(PY) -m docgen.headers
+	$(PY) -m docgen.docs
 
 site: setup
 	$(PY) -m mkdocs build --strict
@@ -68,18 +68,18 @@ serve: setup
 
 # Speed (about 5 minutes on an idle 2-core CPU): the usual pipeline against this
 # repository's, then where a training step's time goes and what makes it faster;
-# the figures go to results/benchmark/*.json, and tools.docs puts them into docs/performance.md.
+# the figures go to results/benchmark/*.json, and docgen.docs puts them into docs/performance.md.
 benchmark: setup
 	$(PY) -m benchmarks.benchmark --json results/benchmark/cpu.json
 	$(PY) -m benchmarks.step --out results/benchmark
-	$(PY) -m tools.docs
+	$(PY) -m docgen.docs
 
 # The same comparison on a CUDA GPU, and a full run of the final lesson there; the run goes
 # beside the benchmark, so the lesson's recorded (CPU) results stay as they are.
 benchmark-cuda: setup
 	$(PY) -m benchmarks.benchmark --device cuda --json results/benchmark/cuda.json
 	$(PY) code10_lr_schedule.py --device cuda --no-plots --out results/benchmark/code10_lr_schedule_cuda
-	$(PY) -m tools.docs
+	$(PY) -m docgen.docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache site

@@ -23,12 +23,12 @@ second) and REPEATS evaluations of the 10,000 test images (seconds). First the
 device's float32 peak is measured: the faster of a large matmul and a large 3x3
 convolution, each the best of a few, with PyTorch's default precision settings,
 the ones the training runs with. Everything goes to one JSON file, which
-tools/performance_page.py renders into docs/performance.md; this prints one
+docgen/performance_page.py renders into docs/performance.md; this prints one
 line per measurement and asserts nothing about speed.
 
 Expected time on an idle 2-core CPU: about 3 minutes, two of them the baseline
 network's evaluations (some 18 s for 10,000 images); `make benchmark`, which
-then runs benchmarks/step.py and tools.docs, about 5 minutes in all.
+then runs benchmarks/step.py and docgen.docs, about 5 minutes in all.
 
 torch uses every core: on a machine that is busy with other work every figure
 drops, so measure an idle one (or pass --threads 1 and say so).
@@ -50,15 +50,15 @@ from torch import optim
 from torch.utils.data import DataLoader, Subset
 from torchvision import datasets
 
-from common.cli import number
+from common.cli import EXIT_OK, number
 from common.data import require_mnist
+from common.environment import environment
 from common.engine import test, train
 from common.loader import TEST_BATCH_SIZE, forever, mnist_batches
 from common.model_info import count_parameters, macs_per_image
-from common.record import environment
 from common.files import write_json
 from common.runtime import device_problem, seed_everything, sync
-from tools.lessons import ROOT, load_module
+from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, ROOT, load_module
 
 try:
     import resource
@@ -66,7 +66,6 @@ except ImportError:  # Windows: no getrusage, no RSS figure
     resource = None
 RSS_UNIT = 2**20 if sys.platform == "darwin" else 2**10  # ru_maxrss is in bytes on macOS, KiB on Linux
 
-SCHEMA = 2  # of the JSON file; tools/performance_page.py renders this version only
 NETS = {"final": "code10_lr_schedule.py", "baseline": "code01_setup.py"}
 STEPS = {"final": 40, "baseline": 8}  # timed steps per repetition: 1-2 s and 3-4 s on a 2-core CPU
 FULL = dict(warmup=3, repeats=3, train_images=None, eval_images=10_000, peak_trials=5)
@@ -259,8 +258,8 @@ def main(argv=None):
     results = run_benchmark(settings)
     if args.json:
         write_json(args.json, results)
-        print(f"written to {args.json}; `python -m tools.docs` puts it into docs/performance.md")
-    return 0
+        print(f"written to {args.json}; `python -m docgen.docs` puts it into docs/performance.md")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

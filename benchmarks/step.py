@@ -30,6 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
+from common.cli import EXIT_OK
 from common.data import require_mnist
 from common.loader import forever, mnist_batches
 from common.files import write_json
@@ -173,7 +174,7 @@ def main(argv=None):
         write_json(args.out / "profile.json", p)
         write_json(args.out / "variants.json", v)
         print(f"written to {args.out}/profile.json and variants.json")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

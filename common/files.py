@@ -7,6 +7,7 @@ a reader sees either the previous complete file or the new complete file.
 import contextlib
 import json
 import os
+import shutil
 import signal
 import threading
 import tempfile
@@ -66,3 +67,17 @@ def load_weights(path, model, device):
     state = torch.load(path, map_location=device, weights_only=True)
     model.load_state_dict(state)
     return model
+
+
+def copy_file(source, destination):
+    """Copy ``source`` to ``destination``, written whole or not at all."""
+    with atomic_path(destination) as tmp:
+        shutil.copyfile(source, tmp)
+
+
+def copy_whole(names, source, destination):
+    """Copy the files ``names`` from folder ``source`` to folder ``destination``, each written whole,
+    a Ctrl-C held back until all are there."""
+    with deferred_interrupt():
+        for name in names:
+            copy_file(Path(source) / name, Path(destination) / name)

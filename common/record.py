@@ -8,49 +8,21 @@ A Ctrl-C or a loss that is no longer a number ends the loop cleanly: the
 finished epochs stay recorded and the run says how it ended ("status").
 """
 import contextlib
-import platform
-import shutil
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-
-import torch
-import torchvision
 
 from . import console
 from .cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, RESULTS, output_folder
 from .engine import NonFiniteLoss
 from .goal import GOAL, goal_status
 from .model_info import count_parameters, macs_per_image, receptive_field
-from .files import atomic_path, deferred_interrupt, save_weights, write_json
-from .runtime import describe
+from .environment import environment
+from .files import copy_whole, deferred_interrupt, save_weights, write_json
 from .source import source_digest
 
 FIGURES = ("curves.png", "misclassified.png")
-
-
-def cpu_model():
-    """The processor's name: the CPU's kernels, and so the last digits of a run, depend on it."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def environment(device):
-    return {
-        "device": device.type,
-        "device_name": describe(device),
-        "torch": torch.__version__,
-        "torchvision": torchvision.__version__,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "processor": cpu_model(),
-    }
 
 
 class Record:
@@ -149,18 +121,11 @@ class Record:
             print(f"\ninterrupted while drawing the figures; metrics.json in {self.out}/ is complete",
                   file=sys.stderr)
             self.status = EXIT_INTERRUPTED
-        if self.status == EXIT_OK and self.publish:
-            self._publish()
+        if self.status == EXIT_OK and self.publish:  # a complete recording replaces results/<script>/
+            copy_whole(("metrics.json", "model.pt", *FIGURES), self.out, self.publish)
         if self.status == EXIT_OK:
             print(console.done_line(m, self.publish or self.out))
         return True
-
-    def _publish(self):
-        """Copy a complete recording over results/<script>/, file by file, each written whole."""
-        with deferred_interrupt():
-            for name in ("metrics.json", "model.pt", *FIGURES):
-                with atomic_path(self.publish / name) as tmp:
-                    shutil.copyfile(self.out / name, tmp)
 
     def _plot(self):
         from .plots import plot_curves, plot_misclassified  # here, so that a run with --no-plots loads no matplotlib

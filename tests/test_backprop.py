@@ -3,9 +3,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tools import backprop
+from common.cli import EXIT_FAILED, EXIT_OK
+from docgen import backprop
 from tools.lessons import ROOT, load_module
-from tools.markers import block
+from docgen.markers import block
 
 TOL = 1e-6
 
@@ -67,8 +68,8 @@ def test_the_example_trains_as_the_lessons_do():
 
 def test_the_page_shows_what_the_tool_renders():
     page = backprop.PAGE.read_text()
-    assert block(page, backprop.BLOCK) == backprop.render(), "run `python -m tools.backprop`"
-    assert backprop.main(["--check"]) == 0
+    assert block(page, backprop.BLOCK) == backprop.render(), "run `python -m docgen.backprop`"
+    assert backprop.main(["--check"]) == EXIT_OK
 
 
 def test_check_fails_on_a_stale_page_and_a_rewrite_fixes_it(tmp_path, monkeypatch, capsys):
@@ -76,7 +77,7 @@ def test_check_fails_on_a_stale_page_and_a_rewrite_fixes_it(tmp_path, monkeypatc
     stale.write_text("# Page\n\n<!-- generated:backprop -->\nold numbers\n<!-- /generated:backprop -->\n")
     monkeypatch.setattr(backprop, "PAGE", stale)
     monkeypatch.setattr(backprop, "ROOT", tmp_path)
-    assert backprop.main(["--check"]) == 1
-    assert backprop.main([]) == 0
-    assert backprop.main(["--check"]) == 0
+    assert backprop.main(["--check"]) == EXIT_FAILED
+    assert backprop.main([]) == EXIT_OK
+    assert backprop.main(["--check"]) == EXIT_OK
     assert block(stale.read_text(), backprop.BLOCK) == backprop.render()

@@ -11,10 +11,11 @@ import os
 import pytest
 import torch
 
+from common.cli import EXIT_OK
 from benchmarks import benchmark, step
 from common.loader import mnist_batches
 from conftest import ROOT
-from tools import performance_page
+from docgen import pages, performance_page
 from tools.lessons import load_module
 
 
@@ -23,7 +24,7 @@ def quick_json(tmp_path_factory, mnist_dir):
     """`python -m benchmarks.benchmark --quick` for the final network: two processes, a few steps each (seconds)."""
     out = tmp_path_factory.mktemp("benchmark") / "cpu.json"
     assert benchmark.main(["--quick", "--nets", "final", "--threads", "1", "--data-dir", mnist_dir,
-                           "--json", out]) == 0
+                           "--json", out]) == EXIT_OK
     return json.loads(out.read_text())
 
 
@@ -100,7 +101,7 @@ def test_a_gpu_benchmark_renders_like_the_cpu_one_and_an_old_file_asks_to_measur
 
 
 def test_the_page_imports_nothing_from_the_benchmarks():
-    tree = ast.parse((ROOT / "tools" / "performance_page.py").read_text())
+    tree = ast.parse((ROOT / "docgen" / "performance_page.py").read_text())
     imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert imported and not any(name.startswith("benchmarks") for name in imported)
@@ -136,7 +137,7 @@ def test_the_stepper_takes_real_sgd_steps(mnist_dir):
 
 
 def test_the_step_profile_and_variants_run_and_render(tmp_path, mnist_dir, monkeypatch):
-    assert step.main(["--quick", "--no-compile", "--data-dir", str(mnist_dir), "--out", str(tmp_path)]) == 0
+    assert step.main(["--quick", "--no-compile", "--data-dir", str(mnist_dir), "--out", str(tmp_path)]) == EXIT_OK
     p = json.loads((tmp_path / "profile.json").read_text())
     assert p["step_ms"] == pytest.approx(sum(p["phases_ms"].values())) and p["step_ms_without_dropout"] > 0
     assert p["top_operators"] and all(o["op"].startswith("aten::") and 0 < o["share"] <= 1
@@ -159,7 +160,7 @@ def test_cuda_refused_in_one_line_without_a_gpu(capsys, no_gpu):
 
 def test_a_gpu_run_of_the_final_lesson_is_shown_when_there_is_one(tmp_path, monkeypatch):
     script = ROOT / "code10_lr_schedule.py"
-    lessons = [{"script": script, "module": load_module(script)}]
+    lessons = [pages.lesson(script)]
     monkeypatch.setattr(performance_page, "BENCH", tmp_path)
     assert performance_page.wall_time(lessons).endswith("- CUDA GPU: *not yet measured:* `make benchmark-cuda` "
                                                         "measures it.")

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from common import cli
+from common.cli import EXIT_OK
 from conftest import LESSONS, ROOT, tiny_copy
 from tools.lessons import load_module
 
@@ -110,7 +111,7 @@ def test_an_edited_lesson_run_with_no_flags_leaves_the_record_alone(tmp_path, mn
 
     result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
                             timeout=300, env={"CUDA_VISIBLE_DEVICES": "", "PATH": ""})
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == EXIT_OK, result.stderr
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in recorded.iterdir()} == before
     runs = list((tmp_path / "runs" / "code05_dropout").iterdir())
     assert len(runs) == 1 and (runs[0] / "metrics.json").exists()

@@ -1,15 +1,16 @@
 """Checks of the committed data, not of code: the recorded runs in results/
 agree with the scripts' headers, the docs and the README, and meet the end
 goal. They fail when a script changes and its run is not recorded again
-(`make lessons`, then `python -m tools.docs`)."""
+(`make lessons`, then `python -m docgen.docs`)."""
 import difflib
 import json
 import re
 
 import pytest
 
+from common.cli import EXIT_OK
 from conftest import LESSONS, ROOT
-from tools import docs, headers, quoted_experiments, tables
+from docgen import docs, headers, quoted_experiments, tables
 from tools.lessons import from_other_source, load_module
 
 FINAL = ROOT / "results" / "code10_lr_schedule"
@@ -21,7 +22,7 @@ def test_headers_agree_with_recorded_results():
 
 def test_docs_and_readme_are_generated_from_current_results(capsys):
     status = docs.main(["--check"])
-    assert status == 0, capsys.readouterr().out
+    assert status == EXIT_OK, capsys.readouterr().out
 
 
 def recorded_final():

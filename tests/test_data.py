@@ -6,6 +6,7 @@ import pytest
 import torch
 from torchvision import transforms
 
+from common.cli import EXIT_OK
 from common import data
 from common.data import RAW_FILES, DataError, ensure_mnist, load_split, raw_dir, verify
 from common.loader import mnist_loaders
@@ -97,7 +98,7 @@ def test_validation_holds_out_the_last_10000_training_images(mnist_dir):
 
 
 def test_a_validation_run_says_so_and_is_not_judged(tiny_lesson, tmp_path, capsys):
-    assert tiny_lesson("--validation", "--epochs", "1", "--no-plots", "--out", "v") == 0
+    assert tiny_lesson("--validation", "--epochs", "1", "--no-plots", "--out", "v") == EXIT_OK
     out = capsys.readouterr().out
     assert "evaluated on the validation images" in out and "validation loss" in out
     assert "end goal not judged (it is judged on the test set" in out

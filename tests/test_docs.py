@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
+from common.cli import EXIT_OK
 from conftest import ROOT
-from tools import headers, links
+from docgen import headers, links
 
 
 
@@ -45,13 +46,14 @@ def test_the_site_builds_strictly(tmp_path):
         pytest.skip("mkdocs is not installed (requirements-docs.txt); `make test` installs it")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
                             cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == EXIT_OK, result.stderr
     assert (tmp_path / "index.html").exists() and (tmp_path / "10_lr_schedule" / "index.html").exists()
 
 
 def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path, monkeypatch):
     from common.source import source_digest
-    from tools import figures, lessons
+    from docgen import figures
+    from tools import lessons
 
     script = ROOT / "code10_lr_schedule.py"
     monkeypatch.setattr(lessons, "RESULTS", tmp_path)
@@ -73,20 +75,20 @@ def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path
 
 
 def test_each_lesson_has_an_idea_figure_drawn_from_its_own_network():
-    from tools import docs, idea_figures
+    from docgen import idea_figures, pages
 
-    lessons = docs.all_lessons()
+    lessons = pages.all_lessons()
     rf = idea_figures.figure_data(lessons[7], lessons[6])  # lesson 8 against lesson 7
     pools = [[i for i, r in enumerate(lesson["layers"]) if r["layer"] == "pool1"] for lesson in rf["lessons"]]
     assert pools == [[3], [2]]  # the pool moved one layer up
     assert rf["lessons"][0]["layers"][-1]["rf"] == rf["lessons"][1]["layers"][-1]["rf"] == 28
     bars = idea_figures.figure_data(lessons[5], lessons[4])  # lesson 6 against lesson 5: the 7x7 head goes
     assert [lesson["layers"][-1]["parameters"] for lesson in bars["lessons"]] == [14 * 10 * 7 * 7, 14 * 10]
-    assert set(idea_figures.KIND) == {info["number"] for info in lessons}
+    assert set(idea_figures.KIND) == {info.number for info in lessons}
 
 
 def test_a_quoted_record_of_an_earlier_script_is_stale_unless_its_page_labels_it(tmp_path, monkeypatch):
-    from tools import quoted_experiments as quoted
+    from docgen import quoted_experiments as quoted
 
     script = tmp_path / "lesson.py"
     script.write_text('"""Lesson."""\nLR = 0.05\n')

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from common import engine
+from common.cli import EXIT_FAILED, EXIT_INTERRUPTED
 from common.engine import NonFiniteLoss
 from common.files import atomic_path, write_json
 from conftest import TinyNet, tiny_copy
@@ -45,7 +46,7 @@ def test_non_finite_loss_stops_the_run_cleanly(tiny_lesson, tmp_path, capsys):
     tiny_lesson.module.Net = lambda: PoisonedAt(bad_call=12)
     status = tiny_lesson("--no-plots", "--out", "out")
     err = capsys.readouterr().err.strip().splitlines()
-    assert status == 1
+    assert status == EXIT_FAILED
     # 640 images in batches of 128: 5 batches an epoch, so training call 12 is epoch 3, batch 2
     assert err == ["error: the training loss became nan at epoch 3, batch 2; training stopped (try a lower --lr)"]
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
@@ -63,7 +64,7 @@ def test_ctrl_c_keeps_finished_epochs(tiny_lesson, tmp_path, monkeypatch, capsys
 
     monkeypatch.setattr(tiny_lesson.module, "train", interrupted_in_epoch_3)
     status = tiny_lesson("--out", "out")
-    assert status == 130
+    assert status == EXIT_INTERRUPTED
     assert "the 2 finished epochs are recorded in out/" in capsys.readouterr().err
     out = tmp_path / "out"
     metrics = json.loads((out / "metrics.json").read_text())

@@ -4,6 +4,7 @@ import shlex
 
 import pytest
 
+from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from conftest import tiny_copy
 from tools import experiment, runner
 from tools.lessons import load_module
@@ -20,7 +21,7 @@ def tiny(tmp_path, mnist_dir, monkeypatch, no_gpu):
 def test_a_grid_over_seeds_gives_every_run_a_table_and_a_figure(tiny, tmp_path, capsys):
     status = experiment.main([*tiny, "--set", "LR=0.01,0.05", "--set", "STEP_SIZE=1,7", "--seeds", "1", "2",
                               "--validation", "--name", "grid"])
-    assert status == 0
+    assert status == EXIT_OK
     base = tmp_path / "runs" / "experiments" / "grid"
     results = json.loads((base / "results.json").read_text())
     assert [r["setting"] for r in results["rows"]] == ["LR=0.01,STEP_SIZE=1", "LR=0.01,STEP_SIZE=7",
@@ -47,7 +48,7 @@ def test_ctrl_c_keeps_finished_runs_and_the_same_command_resumes(tiny, tmp_path,
         return real(run)
 
     monkeypatch.setattr(runner, "run_one", interrupted_at_the_second)
-    assert experiment.main(argv) == 130
+    assert experiment.main(argv) == EXIT_INTERRUPTED
     assert "run the same command to resume" in capsys.readouterr().err
     monkeypatch.setattr(runner, "run_one", lambda run: trained.append(run.overrides) or real(run))
     assert experiment.main(argv) == 0
@@ -87,7 +88,7 @@ def test_values_a_lesson_would_refuse_are_refused_before_anything_trains(tiny, t
 
 def test_a_run_that_crashes_is_reported_and_the_others_go_on(tiny, tmp_path, capsys):
     status = experiment.main([*tiny, "--set", "STEP_SIZE=0,7", "--seeds", "1", "--name", "crash"])
-    assert status == 1
+    assert status == EXIT_FAILED
     assert "error: a run failed: STEP_SIZE=0 seed 1" in capsys.readouterr().err
     rows = json.loads((tmp_path / "runs" / "experiments" / "crash" / "results.json").read_text())["rows"]
     assert [r["setting"] for r in rows] == ["STEP_SIZE=7"]
@@ -136,4 +137,4 @@ def test_jobs_train_runs_side_by_side_in_processes_of_their_own_with_a_reference
     assert rows["two"][0]["curves"] != rows["two"][1]["curves"]  # LR=0.01 is not the script's 0.05
     for one, two in zip(rows["one"], rows["two"]):
         assert one["seeds"] == two["seeds"] == [1, 2]
-        assert one["final_mean"] == pytest.approx(two["final_mean"], abs=1.0)  # other threads: other last digits
+        assert one["final_test_acc_mean"] == pytest.approx(two["final_test_acc_mean"], abs=1.0)  # other threads: other last digits

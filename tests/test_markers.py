@@ -1,7 +1,7 @@
-"""tools/markers.py: generated blocks inside hand-written pages."""
+"""docgen/markers.py: generated blocks inside hand-written pages."""
 import pytest
 
-from tools.markers import block, replace_block
+from docgen.markers import block, replace_block
 
 PAGE = "# Title\n\nBy hand.\n\n<!-- generated:table -->\nold\n<!-- /generated:table -->\n\nAlso by hand.\n"
 

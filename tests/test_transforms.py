@@ -9,6 +9,7 @@ from torchvision import transforms
 from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms import functional as TF
 
+from common.cli import EXIT_OK
 from common.batch_transforms import BatchPipeline, UnsupportedTransform, affine_batch
 from common.data import load_split
 
@@ -149,7 +150,7 @@ def test_any_torchvision_pipeline_trains(name, tiny_lesson, tmp_path, capsys):
     """One epoch on 2,000 images with the learner's pipeline: the network learns, and a
     step with no batched version says, in one line, that it runs image by image."""
     tiny_lesson.module.TRAIN_TRANSFORMS = PIPELINES[name]
-    assert tiny_lesson("--epochs", "1", "--limit", "2000", "--no-plots", "--out", "a") == 0
+    assert tiny_lesson("--epochs", "1", "--limit", "2000", "--no-plots", "--out", "a") == EXIT_OK
     notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
     if name in FAST:
         assert notes == []

@@ -11,7 +11,7 @@ import pickle
 import sys
 from pathlib import Path
 
-from common.cli import refuse_unusable_device
+from common.cli import EXIT_FAILED, EXIT_OK, refuse_unusable_device
 from common.data import require_mnist
 from common.engine import test
 from common.loader import TEST_BATCH_SIZE, mnist_batches
@@ -34,7 +34,7 @@ def main(argv=None):
     if not weights.exists():
         print(f"error: {weights} does not exist; record the lesson (python {script.name} --record) or pass "
               f"--weights runs/{script.stem}/<run>/model.pt", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     device = pick_device(args.device)
     lesson = load_module(script)
     model = lesson.Net().to(device)
@@ -44,13 +44,13 @@ def main(argv=None):
         # a different network, a damaged file, or a pickle that would run code
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         print(f"error: {weights} is not a weights file for {script.name}'s Net: {first}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     require_mnist(args.data_dir)
     batches = mnist_batches(args.data_dir, False, TEST_BATCH_SIZE, lesson.TEST_TRANSFORMS, device)
     result = test(model, device, batches)
     print(f"{script.name} with {weights}: test loss {result.loss:.4f}, accuracy {result.accuracy:.2f}% "
           f"({result.correct:,}/{result.images:,}) on {device.type}")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -4,10 +4,7 @@ import statistics
 from common.plots import plt, save_figure
 
 from .lessons import epoch_summary
-
-
-def sd(values):
-    return statistics.stdev(values) if len(values) > 1 else 0.0
+from .summary import markdown_table, over_seeds
 
 
 def summarise(points):
@@ -15,12 +12,8 @@ def summarise(points):
     rows = []
     for key, runs in points.items():
         summaries = [epoch_summary(m) for m in runs]
-        finals = [s["last_test_acc"] for s in summaries]
-        lows = [s["min_last5_test_acc"] for s in summaries]
         rows.append({
-            "setting": key, "seeds": [s["seed"] for s in summaries],
-            "final_mean": statistics.mean(finals), "final_sd": sd(finals),
-            "lowest_last5_mean": statistics.mean(lows), "lowest_last5_sd": sd(lows),
+            "setting": key, "seeds": [s["seed"] for s in summaries], **over_seeds(summaries),
             "seconds_mean": statistics.mean(s["total_seconds"] for s in summaries),
             "curves": [[e["test_acc"] for e in m["epochs"]] for m in runs],
         })
@@ -28,13 +21,12 @@ def summarise(points):
 
 
 def table(rows, evaluated_on):
-    lines = [f"| setting | seeds | final {evaluated_on} acc (%) | lowest of the last five (%) | seconds |",
-             "|---|---|---:|---:|---:|"]
-    for r in rows:
-        lines.append(f"| {r['setting']} | {', '.join(map(str, r['seeds']))} | "
-                     f"{r['final_mean']:.2f} ± {r['final_sd']:.2f} | "
-                     f"{r['lowest_last5_mean']:.2f} ± {r['lowest_last5_sd']:.2f} | {r['seconds_mean']:.0f} |")
-    return "\n".join(lines) + "\n\nmean ± standard deviation over the seeds\n"
+    cells = [[r["setting"], ", ".join(map(str, r["seeds"])),
+              f"{r['final_test_acc_mean']:.2f} ± {r['final_test_acc_std']:.2f}",
+              f"{r['min_last5_test_acc_mean']:.2f} ± {r['min_last5_test_acc_std']:.2f}", f"{r['seconds_mean']:.0f}"]
+             for r in rows]
+    return markdown_table(["setting", "seeds", f"final {evaluated_on} acc (%)", "lowest of the last five (%)",
+                           "seconds"], "llrrr", cells) + "\n\nmean ± standard deviation over the seeds\n"
 
 
 def first_epoch_shown(rows):
@@ -56,7 +48,7 @@ def figure(path, rows, title, evaluated_on):
     for i, r in enumerate(rows):
         finals = [c[-1] for c in r["curves"]]
         ax_value.plot([i] * len(finals), finals, "o", color="grey", alpha=0.5, ms=4)
-        ax_value.errorbar(i, r["final_mean"], yerr=r["final_sd"], fmt="s", color="C0", capsize=4)
+        ax_value.errorbar(i, r["final_test_acc_mean"], yerr=r["final_test_acc_std"], fmt="s", color="C0", capsize=4)
         mean_curve = [statistics.mean(acc) for acc in zip(*r["curves"])]
         ax_curve.plot(range(1, len(mean_curve) + 1), mean_curve, "-o", ms=3, label=r["setting"])
     ax_value.set_xticks(range(len(rows)), [r["setting"] for r in rows], rotation=30, ha="right", fontsize=8)

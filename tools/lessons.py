@@ -8,15 +8,22 @@ import sys
 from pathlib import Path
 
 from common.source import source_digest
-from common.files import atomic_path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
+# The version of results/benchmark/cpu.json and cuda.json: benchmarks/benchmark.py writes it,
+# docgen/performance_page.py renders it (and nothing older).
+BENCHMARK_SCHEMA = 2
 
 
 def scripts():
     """The lesson scripts, in course order."""
     return sorted(ROOT.glob("code[0-9][0-9]_*.py"))
+
+
+def lesson_number(script):
+    """The lesson's number from its file name: code04_batchnorm.py -> 4."""
+    return int(Path(script).stem[4:6])
 
 
 def metrics_path(script):
@@ -68,8 +75,8 @@ def summary_of(script):
 def resolve(name):
     """A lesson script from a name a person types: `code10_lr_schedule.py`, `code10`, `10`."""
     for path in scripts():
-        stem = path.stem
-        if name in (path.name, stem, stem.split("_")[0], stem[4:6], stem[4:6].lstrip("0")):
+        number = lesson_number(path)
+        if name in (path.name, path.stem, path.stem.split("_")[0], f"{number:02d}", str(number)):
             return path
     raise SystemExit(f"error: no lesson script matches {name!r} (try one of: {', '.join(p.name for p in scripts())})")
 
@@ -100,21 +107,9 @@ def with_own_settings(script, m):
     """Was run ``m`` trained with the script's own settings, on the test split?
     (Everything else the run did, its schedule included, is the script's code: see from_other_source.)"""
     lesson = load_module(script)
-    s = m["settings"]
-    return (s["epochs"], s["batch_size"], s["lr"], s.get("validation", False)) == \
+    settings = m["settings"]
+    return (settings["epochs"], settings["batch_size"], settings["lr"], settings.get("validation", False)) == \
         (lesson.EPOCHS, lesson.BATCH_SIZE, lesson.LR, False)
-
-
-def refresh(path, new, check):
-    """True when ``path`` does not hold ``new``; unless ``check``, also write it (atomically) and say so."""
-    path = Path(path)
-    if path.exists() and path.read_text() == new:
-        return False
-    if not check:
-        with atomic_path(path) as tmp:
-            tmp.write_text(new)
-        print(f"updated {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    return True
 
 
 def epoch_summary(m):

@@ -18,17 +18,17 @@ otherwise, and --device cpu records the CPU ones.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common.cli import RUNS, number, refuse_unusable_device
+from common.cli import EXIT_OK, RUNS, number, refuse_unusable_device
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
 
 from .lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
+from .summary import markdown_table, over_seeds
 
 
 def reusable(script, m, seed, device):
@@ -70,8 +70,6 @@ def train_seeds(script, seeds, extra, base, jobs):
 
 def summarise(script, runs):
     rows = [epoch_summary(m) for m in runs]
-    finals = [r["last_test_acc"] for r in rows]
-    mins = [r["min_last5_test_acc"] for r in rows]
     return {
         "script": script.stem,
         "seeds": [
@@ -80,27 +78,20 @@ def summarise(script, runs):
              "goal_met": r["goal_met"], "total_seconds": r["total_seconds"]}
             for r in rows
         ],
-        "final_test_acc_mean": statistics.mean(finals),
-        "final_test_acc_std": statistics.stdev(finals) if len(finals) > 1 else 0.0,
-        "min_last5_test_acc_mean": statistics.mean(mins),
-        "min_last5_test_acc_std": statistics.stdev(mins) if len(mins) > 1 else 0.0,
+        **over_seeds(rows),
         "goal_met_all": all(r["goal_met"] for r in rows),
         "device_name": ", ".join(dict.fromkeys(r["device_name"] for r in rows)),  # each thread count once
     }
 
 
-def markdown(s):
-    lines = [
-        "| seed | parameters | final test acc (%) | min test acc, epochs 11-15 (%) | end goal |",
-        "|---:|---:|---:|---:|:---|",
-    ]
-    for r in s["seeds"]:
-        lines.append(f"| {r['seed']} | {r['parameters']:,} | {r['final_test_acc']:.2f} | "
-                     f"{r['min_last5_test_acc']:.2f} | {'met' if r['goal_met'] else 'not met'} |")
-    lines.append(f"| mean ± std | | {s['final_test_acc_mean']:.2f} ± {s['final_test_acc_std']:.2f} | "
-                 f"{s['min_last5_test_acc_mean']:.2f} ± {s['min_last5_test_acc_std']:.2f} | "
-                 f"{'met for every seed' if s['goal_met_all'] else 'not met for every seed'} |")
-    return "\n".join(lines) + "\n"
+def markdown(summary):
+    rows = [[r["seed"], f"{r['parameters']:,}", f"{r['final_test_acc']:.2f}", f"{r['min_last5_test_acc']:.2f}",
+             "met" if r["goal_met"] else "not met"] for r in summary["seeds"]]
+    rows.append(["mean ± std", "", f"{summary['final_test_acc_mean']:.2f} ± {summary['final_test_acc_std']:.2f}",
+                 f"{summary['min_last5_test_acc_mean']:.2f} ± {summary['min_last5_test_acc_std']:.2f}",
+                 "met for every seed" if summary["goal_met_all"] else "not met for every seed"])
+    return markdown_table(["seed", "parameters", "final test acc (%)", "min test acc, epochs 11-15 (%)", "end goal"],
+                          "rrrrL", rows) + "\n"
 
 
 def main(argv=None):
@@ -155,7 +146,7 @@ def main(argv=None):
     with atomic_path(base / "seeds.md") as tmp:
         tmp.write_text(markdown(summary))
     print(markdown(summary))
-    return 0  # recorded; whether the end goal holds is in the summary (most lessons are not meant to meet it)
+    return EXIT_OK  # recorded; whether the end goal holds is in the summary (most lessons are not meant to meet it)
 
 
 if __name__ == "__main__":

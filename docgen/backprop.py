@@ -1,7 +1,7 @@
 """The worked example of docs/backprop.md: backpropagation by hand, then by autograd.
 
-    python -m tools.backprop           # rewrite the generated block of docs/backprop.md
-    python -m tools.backprop --check   # exit 1 if the page is out of date
+    python -m docgen.backprop           # rewrite the generated block of docs/backprop.md
+    python -m docgen.backprop --check   # exit 1 if the page is out of date
 
 A network small enough to follow with a pencil, built from the same pieces as
 the lessons (a weight, ReLU, log-softmax, the negative log-likelihood loss,
@@ -18,10 +18,13 @@ import argparse
 import math
 import sys
 
-from .lessons import ROOT, refresh
-from .markers import replace_block
+from common.cli import EXIT_FAILED, EXIT_OK
+from tools.lessons import ROOT
 
-PAGE = ROOT / "docs" / "backprop.md"
+from .markers import replace_block
+from .pages import DOCS, refresh
+
+PAGE = DOCS / "backprop.md"
 BLOCK = "backprop"
 
 # The example. LR and MOMENTUM are the ones every lesson trains with (LR and
@@ -243,11 +246,11 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="only check; exit 1 if the page is out of date")
     args = parser.parse_args(argv)
     if not refresh(PAGE, replace_block(PAGE.read_text(), BLOCK, render()), args.check):
-        return 0
+        return EXIT_OK
     if args.check:
-        print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m tools.backprop`")
-        return 1
-    return 0
+        print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m docgen.backprop`")
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 if __name__ == "__main__":

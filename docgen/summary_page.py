@@ -1,14 +1,17 @@
 """The summary page's tables: every lesson at a glance, and what each step bought."""
+
+from tools.lessons import summary_of
+from tools.summary import markdown_table
+
 from . import tables
-from .lessons import summary_of
 
 
 def _recorded(lessons):
-    return [(info, summary_of(info["script"])) for info in lessons]
+    return [(info, summary_of(info.script)) for info in lessons]
 
 
 def table(lessons):
-    columns = [tables.NUMBER, ("lesson", "---", lambda info, s: f"[{info['title']}]({info['page']})"),
+    columns = [tables.NUMBER, ("lesson", "l", lambda info, run: f"[{info.title}]({info.page})"),
                tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS, tables.GAP,
                tables.SECONDS]
     return tables.lesson_table(lessons, columns, "*RF*: receptive field of the output, in pixels. *Last test, seeds*: "
@@ -20,19 +23,20 @@ def table(lessons):
 
 def steps(lessons):
     """What each lesson's one change bought, against the lesson before it."""
-    lines = ["| step | parameters | final test accuracy, over seeds | lowest of the last five, over seeds | "
-             "train − test gap (last epoch, seed 1) |",
-             "|---|---:|---|---|---:|"]
+    rows = []
     recorded = _recorded(lessons)
-    for (prev, ps), (info, s) in zip(recorded, recorded[1:]):
-        step = f"{prev['number']} → {info['number']}: {info['title']}"
-        if ps is None or s is None:
-            lines.append(f"| {step} | not recorded yet | | | |")
+    for (prev, prev_run), (info, run) in zip(recorded, recorded[1:]):
+        step = f"{prev.number} → {info.number}: {info.title}"
+        if prev_run is None or run is None:
+            rows.append([step, "not recorded yet", "", "", ""])
             continue
-        lines.append(f"| {step} | {ps['parameters']:,} → {s['parameters']:,} | "
-                     f"{tables.step_over_seeds(prev, info)} | {tables.step_over_seeds(prev, info, tables.LOWEST)} | "
-                     f"{ps['last_gap']:+.2f} → {s['last_gap']:+.2f} |")
-    lines += ["", "*Over seeds*: the change in the mean over the recorded seeds, in points, ± its standard error; a "
+        rows.append([step, f"{prev_run['parameters']:,} → {run['parameters']:,}", tables.step_over_seeds(prev, info),
+                     tables.step_over_seeds(prev, info, tables.LOWEST),
+                     f"{prev_run['last_gap']:+.2f} → {run['last_gap']:+.2f}"])
+    lines = [markdown_table(["step", "parameters", "final test accuracy, over seeds",
+                             "lowest of the last five, over seeds", "train − test gap (last epoch, seed 1)"],
+                            "lrllr", rows),
+             "", "*Over seeds*: the change in the mean over the recorded seeds, in points, ± its standard error; a "
                   "change within two standard errors is inside the seed-to-seed noise. *Lowest of the last five*: "
                   "the lowest test accuracy of epochs 11-15, what the end goal checks."]
     return "\n".join(lines)

@@ -1,9 +1,9 @@
 """Relative links and images in docs/ and README.md that point nowhere."""
 import re
 
-from .lessons import ROOT
+from tools.lessons import ROOT
 
-DOCS = ROOT / "docs"
+from .pages import DOCS
 
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")

@@ -14,8 +14,7 @@ from common.batch_transforms import BatchPipeline
 from common.data import load_split
 from common.model_info import receptive_field
 from common.plots import plt, save_figure
-
-from .lessons import ROOT, recorded
+from tools.lessons import ROOT, recorded
 
 PARAMETERS, SKELETON, LOSSES, RF, ROTATIONS, SCHEDULE = "parameters", "skeleton", "losses", "rf", "rotations", "lr"
 KIND = {1: PARAMETERS, 2: SKELETON, 3: PARAMETERS, 4: LOSSES, 5: LOSSES, 6: PARAMETERS, 7: PARAMETERS, 8: RF,
@@ -30,7 +29,7 @@ ROTATED_DIGIT, SAMPLES = 7, 8  # which training image lesson 9's figure transfor
 
 def layers(info):
     """Per spatial layer of the lesson's network: its name, output size and channels, and parameters."""
-    net = info["module"].Net()
+    net = info.module.Net()
     modules = dict(net.named_modules())
     return [{"layer": r["layer"], "size": r["size_out"], "channels": r["channels_out"], "rf": r["rf"],
              "parameters": sum(p.numel() for p in modules[r["module"]].parameters())}
@@ -38,16 +37,16 @@ def layers(info):
 
 
 def _lesson(info, **data):
-    return {"number": info["number"], "title": info["title"], **data}
+    return {"number": info.number, "title": info.title, **data}
 
 
 def figure_data(info, previous):
     """What the lesson's figure shows, from code and records only; None where a record is missing."""
-    kind = KIND[info["number"]]
+    kind = KIND[info.number]
     if kind in (PARAMETERS, RF, SKELETON):
-        lessons = [previous] if previous and kind != SKELETON and info["number"] > 1 else []
+        lessons = [previous] if previous and kind != SKELETON and info.number > 1 else []
         return {"kind": kind, "lessons": [_lesson(i, layers=layers(i)) for i in [*lessons, info]]}
-    runs = [recorded(i["script"]) for i in ([previous, info] if kind == LOSSES else [info])]
+    runs = [recorded(i.script) for i in ([previous, info] if kind == LOSSES else [info])]
     if any(m is None for m in runs):
         return None
     if kind == LOSSES:
@@ -58,7 +57,7 @@ def figure_data(info, previous):
         return {"kind": kind, "lr": [e["lr"] for e in runs[0]["epochs"]],
                 "test": [e["test_acc"] for e in runs[0]["epochs"]]}
     return {"kind": kind, "index": ROTATED_DIGIT, "samples": SAMPLES,
-            "transforms": repr(info["module"].TRAIN_TRANSFORMS)}
+            "transforms": repr(info.module.TRAIN_TRANSFORMS)}
 
 
 def _bars(fig, data, info):
@@ -111,7 +110,7 @@ def _rf(fig, data, info):
 
 def _rotations(fig, data, info):
     """The digit, then the lesson's own batched pipeline applied to copies of it (first draws of seed 0)."""
-    pipeline = BatchPipeline(info["module"].TRAIN_TRANSFORMS)
+    pipeline = BatchPipeline(info.module.TRAIN_TRANSFORMS)
     image = load_split(ROOT / "data", train=True)[0][data["index"]]
     drawn = pipeline(pipeline.prepare(image.expand(data["samples"], -1, -1, -1)), torch.Generator().manual_seed(0))
     low = drawn.min().item()  # the normalised background, shown black like the original's 0

@@ -6,11 +6,12 @@ import json
 import shlex
 
 from common.source import source_digest
+from tools.lessons import RESULTS, ROOT, resolve
 
-from .lessons import RESULTS, ROOT, resolve
+from .pages import IMG as DOCS_IMG
 
 EXPERIMENTS = RESULTS / "experiments"
-IMG = ROOT / "docs" / "img" / "experiments"
+IMG = DOCS_IMG / "experiments"
 
 
 def copy_of_lesson_10(name):
@@ -90,5 +91,5 @@ def ran_other_code(name):
 def stale_records():
     """One line per quoted record made from an earlier version of its script that its page does not label so."""
     return [f"results/experiments/{name}/ ran an earlier {script_of(name).name}: run `{command(name)}` again, "
-            f"or label it in EARLIER (tools/quoted_experiments.py)"
+            f"or label it in EARLIER (docgen/quoted_experiments.py)"
             for name in QUOTED if name not in EARLIER and ran_other_code(name)]

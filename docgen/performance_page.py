@@ -5,11 +5,12 @@ The flow goes one way: the benchmarks write JSON, this reads it; nothing here im
 import json
 import statistics
 
+from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, RESULTS, recorded
+from tools.summary import markdown_table
+
 from . import tables
-from .lessons import RESULTS, recorded
 
 BENCH = RESULTS / "benchmark"
-SCHEMA = 2  # the version of cpu.json and cuda.json that benchmarks/benchmark.py writes and this renders
 GPU_TARGET_SECONDS = 15  # a full run of the final lesson on a CUDA GPU, the course's speed target
 TRAIN_IMAGES = 60_000
 NOT_ON_GPU = "*Not yet measured on a GPU:* `make benchmark-cuda` measures it."
@@ -66,7 +67,7 @@ def _full_run(m):
 def wall_time(lessons):
     """A full run of the final lesson: its recorded CPU run, and the one `make benchmark-cuda` makes, if any."""
     final = lessons[-1]
-    script = final["script"]
+    script = final.script
     cpu = recorded(script)
     gpu_folder = f"results/benchmark/{script.stem}_cuda"
     gpu = recorded(script, BENCH / f"{script.stem}_cuda" / "metrics.json")
@@ -79,7 +80,7 @@ def wall_time(lessons):
     else:
         verdict = "met" if gpu["total_seconds"] < GPU_TARGET_SECONDS else "not met"
         gpu_line = f"{_full_run(gpu)}; target under {GPU_TARGET_SECONDS} s: {verdict} ({gpu_folder}/metrics.json)."
-    return "\n".join([f"A full {final['module'].EPOCHS}-epoch run of `{script.name}`: training, evaluation and "
+    return "\n".join([f"A full {final.module.EPOCHS}-epoch run of `{script.name}`: training, evaluation and "
                       "saving each epoch's results, from the start of the first epoch to the end of the last "
                       "(the start-up before it, importing PyTorch and putting MNIST on the device, is not counted):",
                       "", f"- CPU: {cpu_line}", f"- CUDA GPU: {gpu_line}"])
@@ -94,7 +95,7 @@ def _net_table(name, net, b):
         u, o = figure(usual), figure(ours)
         if None in (u, o):
             return []
-        return [f"| {label} | {show(u)} | {show(o)} | ×{statistics.median(o) / statistics.median(u):.2f} |"]
+        return [[label, show(u), show(o), f"×{statistics.median(o) / statistics.median(u):.2f}"]]
 
     def peak_share(p):
         return [100 * train_flops * statistics.median(p["train_images_per_s"]) / b["peak"]["flops_per_s"]]
@@ -104,15 +105,14 @@ def _net_table(name, net, b):
 
     lines = [f"**{name} network** (`{net['lesson']}`): {net['parameters']:,} parameters, "
              f"{_flops(2 * net['macs_per_image'])} per image forward, batch {net['batch_size']}, "
-             f"{_plural(net['steps'], 'timed step')} per repetition", "",
-             "| | " + " | ".join(PIPELINES.values()) + " | common/ ÷ usual |", "|---|---:|---:|---:|"]
-    lines += row("training images / s", lambda p: p["train_images_per_s"])
-    lines += row(f"s / epoch ({TRAIN_IMAGES:,} images)", lambda p: [TRAIN_IMAGES / x for x in p["train_images_per_s"]])
-    lines += row(f"evaluation s ({b['settings']['eval_images']:,} images)", lambda p: p["eval_seconds"])
-    lines += row("% of device peak", peak_share, lambda v: f"{_num(v[0])}%")
-    lines += row("peak RSS, MiB", one("max_rss_mib"), lambda v: f"{v[0]:,.0f}")
-    lines += row("peak GPU memory, MiB", one("cuda_max_allocated_mib"), lambda v: f"{v[0]:,.0f}")
-    return lines
+             f"{_plural(net['steps'], 'timed step')} per repetition", ""]
+    rows = [*row("training images / s", lambda p: p["train_images_per_s"]),
+            *row(f"s / epoch ({TRAIN_IMAGES:,} images)", lambda p: [TRAIN_IMAGES / x for x in p["train_images_per_s"]]),
+            *row(f"evaluation s ({b['settings']['eval_images']:,} images)", lambda p: p["eval_seconds"]),
+            *row("% of device peak", peak_share, lambda v: f"{_num(v[0])}%"),
+            *row("peak RSS, MiB", one("max_rss_mib"), lambda v: f"{v[0]:,.0f}"),
+            *row("peak GPU memory, MiB", one("cuda_max_allocated_mib"), lambda v: f"{v[0]:,.0f}")]
+    return lines + [markdown_table(["", *PIPELINES.values(), "common/ ÷ usual"], "lrrr", rows)]
 
 
 def benchmark(name):
@@ -158,19 +158,17 @@ def profile():
     p = _load("profile.json")
     if p is None:
         return _missing("python -m benchmarks.step --out results/benchmark")
+    phases = [[phase, f"{ms:.1f}", f"{ms / p['step_ms']:.0%}"] for phase, ms in p["phases_ms"].items()]
     lines = [f"`{p['script']}` on the {p['device'].upper()} ({p['threads']} threads), batch {p['batch_size']}: "
              f"**{p['step_ms']:.1f} ms** per training step (the sum of its phases' medians over {p['steps']} steps).",
-             "",
-             "| phase | ms | share |", "|---|---:|---:|"]
-    for phase, ms in p["phases_ms"].items():
-        lines.append(f"| {phase} | {ms:.1f} | {ms / p['step_ms']:.0%} |")
+             "", markdown_table(["phase", "ms", "share"], "lrr", phases)]
     if p["step_ms_without_dropout"]:
         share = 1 - p["step_ms_without_dropout"] / p["step_ms"]
         lines += ["", f"With every Dropout replaced by Identity the same step takes "
                       f"{p['step_ms_without_dropout']:.1f} ms (the two networks took their steps in turn): "
                       f"**Dropout's random masks cost {share:.0%} of the step**."]
-    lines += ["", f"| operator (torch.profiler, {p['operators_timed_by']}) | share | calls |", "|---|---:|---:|"]
-    lines += [f"| `{o['op']}` | {o['share']:.1%} | {o['calls']} |" for o in p["top_operators"]]
+    lines += ["", markdown_table([f"operator (torch.profiler, {p['operators_timed_by']})", "share", "calls"], "lrr",
+                                 [[f"`{o['op']}`", f"{o['share']:.1%}", o["calls"]] for o in p["top_operators"]])]
     return "\n".join(lines)
 
 
@@ -180,15 +178,13 @@ def variants():
         return _missing("python -m benchmarks.step --out results/benchmark")
     base = v["rows"][0]["images_per_second"]["median"]
     lines = [f"`{v['script']}`, CPU with {v['threads']} threads, torch {v['torch']}; training images per second, "
-             f"median (min–max) of {v['repeats']} repetitions of {v['steps']} steps:", "",
-             "| variant | images / s | vs. as run |", "|---|---:|---:|"]
+             f"median (min–max) of {v['repeats']} repetitions of {v['steps']} steps:", ""]
+    rows = []
     for row in v["rows"]:
-        r = row["images_per_second"]
-        if r is None:
-            lines.append(f"| {row['variant']} | – | – |")
-            continue
-        lines.append(f"| {row['variant']} | {_range(r['median'], r['min'], r['max'])} | ×{r['median'] / base:.2f} |")
-    return "\n".join(lines)
+        speed = row["images_per_second"]
+        rows.append([row["variant"], "–", "–"] if speed is None else [
+            row["variant"], _range(speed["median"], speed["min"], speed["max"]), f"×{speed['median'] / base:.2f}"])
+    return "\n".join(lines + [markdown_table(["variant", "images / s", "vs. as run"], "lrr", rows)])
 
 
 def blocks(lessons):

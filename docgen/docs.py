@@ -1,7 +1,7 @@
 """Regenerate every number, table, diff and figure in docs/ and README.md.
 
-    python -m tools.docs           # rewrite the generated blocks (and the figures they show)
-    python -m tools.docs --check   # exit 1 if anything is out of date or a link is broken
+    python -m docgen.docs           # rewrite the generated blocks (and the figures they show)
+    python -m docgen.docs --check   # exit 1 if anything is out of date or a link is broken
 
 Pages are written by hand around blocks marked
 `<!-- generated:NAME -->` ... `<!-- /generated:NAME -->`; only the blocks are
@@ -9,46 +9,17 @@ rewritten, from results/ and the scripts themselves. Nothing in a block is
 typed by hand.
 """
 import argparse
-import re
-import shutil
 import sys
 
-
+from common.cli import EXIT_FAILED, EXIT_OK
 from common.record import FIGURES
-from common.files import atomic_path
+from common.files import copy_file
+from tools.lessons import RESULTS, ROOT, from_other_source, recorded, seeds_of, summary_of
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
                tables)
-from .lessons import (RESULTS, ROOT, from_other_source, load_module, recorded, refresh, scripts, seeds_of,
-                      summary_of)
-from .markers import replace_block
+from .pages import DOCS, IMG, all_lessons, refresh, with_blocks
 from .tables import pct
-
-DOCS = ROOT / "docs"
-IMG = DOCS / "img"
-
-
-# ----------------------------------------------------------------- lessons
-
-def lesson_info(script):
-    """Number, title, page names and header sections of a lesson script."""
-    module = load_module(script)
-    doc = module.__doc__
-    number = int(script.stem[4:6])
-    title = re.match(r"Lesson \d+: (.*)\.", doc.splitlines()[0]).group(1)
-    section = lambda name: re.search(rf"\n{name}:\n(.*?)(?:\n\n[A-Z][a-z]+:|\Z)", doc, re.S).group(1)  # noqa: E731
-    dedent = lambda text: "\n".join(line[4:] if line.startswith("    ") else line for line in text.splitlines())  # noqa: E731
-    page = f"{script.stem[4:]}.md"  # code04_batchnorm.py -> 04_batchnorm.md
-    return {
-        "script": script, "number": number, "title": title, "module": module, "page": page,
-        "quiz": f"quiz/{page}", "target": dedent(section("Target")).strip(),
-        "analysis": dedent(section("Analysis")).strip(),
-    }
-
-
-def all_lessons():
-    return [lesson_info(s) for s in scripts()]
-
 
 def lessons_table(lessons, link_prefix):
     """The at-a-glance table of the README and the overview. The README links
@@ -57,9 +28,9 @@ def lessons_table(lessons, link_prefix):
     columns = [tables.NUMBER, tables.linked_title(link_prefix), *([tables.SCRIPT] if link_prefix else []),
                tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS,
                tables.SECONDS, tables.GOAL_MET]
-    devices = sorted({s["device_name"] for s in map(summary_of, (i["script"] for i in lessons)) if s})
+    devices = sorted({s["device_name"] for s in map(summary_of, (i.script for i in lessons)) if s})
     why = tables.why_one_seed(lessons[0])
-    stuck = [f"lesson {i['number']} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
+    stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
              if tables.never_learned(i)]
     stuck = f" A run that never learned stays at chance and pulls its lesson's mean down: {', '.join(stuck)}." \
         if stuck else ""
@@ -72,15 +43,15 @@ def lessons_table(lessons, link_prefix):
 
 def headline_block(lessons):
     final = lessons[-1]
-    s = summary_of(final["script"])
+    s = summary_of(final.script)
     if s is None:
         return lesson_page.not_recorded(final)
-    seeds = seeds_of(final["script"])
-    text = (f"**Headline:** `{final['script'].name}` has **{s['parameters']:,} parameters** and reaches "
+    seeds = seeds_of(final.script)
+    text = (f"**Headline:** `{final.script.name}` has **{s['parameters']:,} parameters** and reaches "
             f"**{pct(s['last_test_acc'])}** test accuracy after {s['epochs']} epochs, with at least "
             f"{pct(s['min_last5_test_acc'])} in every one of the last five. The run took "
             f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")
-    first = summary_of(lessons[0]["script"])
+    first = summary_of(lessons[0].script)
     if first:
         text += (f" Lesson 1, where the course starts, has {first['parameters']:,} parameters "
                  f"({first['parameters'] / s['parameters']:,.0f} times as many), reaches {pct(first['last_test_acc'])} "
@@ -100,7 +71,7 @@ def planned_pages(lessons):
     """{path: {block name: content}} for every page with generated blocks."""
     pages = {}
     for info in lessons:
-        pages[DOCS / info["page"]] = lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info["page"])
+        pages[DOCS / info.page] = lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
     pages[DOCS / "index.md"] = {"lessons": lessons_table(lessons, "")}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
@@ -115,18 +86,11 @@ def planned_figures(lessons):
     """{copy in docs/img: original in results/} for every figure a page shows."""
     copies = {}
     for info in lessons:
-        stem = info["script"].stem
+        stem = info.script.stem
         for name in FIGURES:
             if (RESULTS / stem / name).exists():
                 copies[IMG / stem / name] = RESULTS / stem / name
     return copies | quoted_experiments.figures()
-
-
-def render(path, blocks):
-    text = path.read_text()
-    for name, content in blocks.items():
-        text = replace_block(text, name, content)
-    return text
 
 
 def main(argv=None):
@@ -136,15 +100,14 @@ def main(argv=None):
     lessons = all_lessons()
     problems = []
     for path, blocks in planned_pages(lessons).items():
-        if refresh(path, render(path, blocks), args.check) and args.check:
+        if refresh(path, with_blocks(path, blocks), args.check) and args.check:
             problems.append(f"{path.relative_to(ROOT)} is out of date")
     for copy, original in planned_figures(lessons).items():
         if not copy.exists() or copy.read_bytes() != original.read_bytes():
             if args.check:
                 problems.append(f"{copy.relative_to(ROOT)} differs from {original.relative_to(ROOT)}")
             else:
-                with atomic_path(copy) as tmp:
-                    shutil.copyfile(original, tmp)
+                copy_file(original, copy)
                 print(f"copied {original.relative_to(ROOT)}")
     for png, (draw, data) in figures.planned(lessons).items():
         if figures.is_current(png, data):
@@ -154,18 +117,18 @@ def main(argv=None):
         else:
             figures.write(png, draw, data)
     for info in lessons:
-        m = recorded(info["script"])
-        if m and from_other_source(info["script"], m):
-            problems.append(f"results/{info['script'].stem}/metrics.json was recorded from other code than "
-                            f"{info['script'].name} holds now: run it again")
+        m = recorded(info.script)
+        if m and from_other_source(info.script, m):
+            problems.append(f"results/{info.script.stem}/metrics.json was recorded from other code than "
+                            f"{info.script.name} holds now: run it again")
     problems += quoted_experiments.stale_records()
-    problems += [f"{p.name}: Results header is out of date (python -m tools.headers)" for p in headers.stale()]
+    problems += [f"{p.name}: Results header is out of date (python -m docgen.headers)" for p in headers.stale()]
     problems += links.broken_links()
     for p in problems:
         print(p)
     if args.check and problems:
-        print("run `python -m tools.docs` (and `python -m tools.headers`) to regenerate")
-    return 1 if problems else 0
+        print("run `python -m docgen.docs` (and `python -m docgen.headers`) to regenerate")
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 if __name__ == "__main__":

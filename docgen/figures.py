@@ -1,7 +1,7 @@
 """Figures drawn from the records for the course text.
 
 Each figure is stored with the data it shows (a .json beside the .png), so
-that `python -m tools.docs --check` compares data, not PNG bytes (which
+that `python -m docgen.docs --check` compares data, not PNG bytes (which
 change with the matplotlib version).
 
 - docs/img/<script>/compare.png: a lesson's test accuracy per epoch beside
@@ -17,11 +17,10 @@ from pathlib import Path
 from common.goal import GOAL
 from common.files import atomic_path
 from common.plots import plt, save_figure
+from tools.lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
 
 from . import idea_figures
-from .lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
-
-IMG = ROOT / "docs" / "img"
+from .pages import IMG
 BAND = (97.0, 99.8)  # accuracy axis (%): where the lessons after the first few epochs differ
 
 
@@ -100,27 +99,27 @@ def draw_summary(path, rows):
 def planned(lessons):
     """{png path: (draw function, data)} for every figure, from the records as they are now."""
     figures = {}
-    curves = {info["number"]: test_curves(info["script"]) for info in lessons}
+    curves = {info.number: test_curves(info.script) for info in lessons}
     for i, info in enumerate(lessons):
-        if curves[info["number"]] is None:
+        if curves[info.number] is None:
             continue
-        previous = lessons[i - 1] if i > 0 and curves[lessons[i - 1]["number"]] else None
-        figures[IMG / info["script"].stem / "compare.png"] = (draw_compare, {
-            "this": {"number": info["number"], "title": info["title"], "curves": curves[info["number"]]},
-            "previous": previous and {"number": previous["number"], "title": previous["title"],
-                                      "curves": curves[previous["number"]]},
+        previous = lessons[i - 1] if i > 0 and curves[lessons[i - 1].number] else None
+        figures[IMG / info.script.stem / "compare.png"] = (draw_compare, {
+            "this": {"number": info.number, "title": info.title, "curves": curves[info.number]},
+            "previous": previous and {"number": previous.number, "title": previous.title,
+                                      "curves": curves[previous.number]},
         })
     for i, info in enumerate(lessons):
         data = idea_figures.figure_data(info, lessons[i - 1] if i > 0 else None)
         if data is not None:
-            figures[IMG / info["script"].stem / "idea.png"] = (functools.partial(idea_figures.draw, info=info), data)
-    recorded_lessons = [info for info in lessons if curves[info["number"]]]
+            figures[IMG / info.script.stem / "idea.png"] = (functools.partial(idea_figures.draw, info=info), data)
+    recorded_lessons = [info for info in lessons if curves[info.number]]
     figures[IMG / "all_lessons.png"] = (draw_all, [
-        {"number": info["number"], "title": info["title"], "seed 1": curves[info["number"]]["seed 1"]}
+        {"number": info.number, "title": info.title, "seed 1": curves[info.number]["seed 1"]}
         for info in recorded_lessons])
     keys = ("parameters", "best_test_acc", "last_test_acc", "last_train_acc")
     figures[IMG / "summary.png"] = (draw_summary, [
-        {"lesson": info["number"], **{k: summary_of(info["script"])[k] for k in keys}} for info in recorded_lessons])
+        {"lesson": info.number, **{k: summary_of(info.script)[k] for k in keys}} for info in recorded_lessons])
     return figures
 
 

@@ -9,20 +9,21 @@ from common.batch_transforms import BatchPipeline, UnsupportedTransform
 from common.goal import goal_text
 from common.model_info import receptive_field
 from common.record import FIGURES
+from tools.diff import code_diff
+from tools.lessons import RESULTS, lesson_number, seeds_of, summary_of
+from tools.summary import markdown_table
 
 from . import idea_figures
-from .diff import code_diff
-from .lessons import RESULTS, seeds_of, summary_of
-from .tables import LOWEST, over_seeds, pct, step_over_seeds, why_one_seed
+from .tables import LOWEST, pct, recorded_spread, step_over_seeds, why_one_seed
 
 
 def not_recorded(info):
-    return (f"*Not recorded yet.* Run `python {info['script'].name} --record`, then `python -m tools.docs` "
-            f"to fill this in from `results/{info['script'].stem}/metrics.json`.")
+    return (f"*Not recorded yet.* Run `python {info.script.name} --record`, then `python -m docgen.docs` "
+            f"to fill this in from `results/{info.script.stem}/metrics.json`.")
 
 
 def results_block(info):
-    s = summary_of(info["script"])
+    s = summary_of(info.script)
     if s is None:
         return not_recorded(info)
     rows = [
@@ -38,15 +39,15 @@ def results_block(info):
         ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
         ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
     ]
-    table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
-    table += "\n\n¹ " + gap_note(info["module"])
-    script = info["script"]
+    table = markdown_table(["measure", "value"], "ll", rows)
+    table += "\n\n¹ " + gap_note(info.module)
+    script = info.script
     return table + f"\n\nRecorded in `results/{script.stem}/metrics.json` by `python {script.name} --record`."
 
 
 def seeds_block(info, previous):
     """The lesson over its recorded seeds, and its change from the previous lesson measured over seeds."""
-    seeds, number = seeds_of(info["script"]), info["number"]
+    seeds, number = seeds_of(info.script), info.number
     if seeds is None:
         if why_one_seed(info):
             return (f"One seed: {why_one_seed(info)}, so its other seeds are not recorded. "
@@ -54,9 +55,9 @@ def seeds_block(info, previous):
         return f"*Not recorded yet:* `python -m tools.seeds {number} --seeds 1 2 3 --device cpu`."
     listed = " ".join(str(r["seed"]) for r in seeds["seeds"])
     text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"
-            + (RESULTS / info["script"].stem / "seeds.md").read_text().strip())
-    if previous and over_seeds(previous["script"]):
-        text += (f"\n\nAgainst lesson {previous['number']}, over seeds: the mean final test accuracy changes by "
+            + (RESULTS / info.script.stem / "seeds.md").read_text().strip())
+    if previous and recorded_spread(previous.script):
+        text += (f"\n\nAgainst lesson {previous.number}, over seeds: the mean final test accuracy changes by "
                  f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "
                  f"{step_over_seeds(previous, info, LOWEST)} (± one standard error of the difference).")
     return text
@@ -91,72 +92,71 @@ def gap_note(module):
 
 def diff_block(info, previous):
     if previous is None:
-        source = info["script"].read_text()
+        source = info.script.read_text()
         net = source[source.index("class Net"):source.index("\n\n\nEPOCHS")]
         return "The starting point has no predecessor; this is its network:\n\n```python\n" + net + "\n```"
-    diff = code_diff(previous["script"], info["script"], context=2)
-    return (f"`python -m tools.diff {previous['number']} {info['number']}`, the code below the header docstrings:\n\n"
+    diff = code_diff(previous.script, info.script, context=2)
+    return (f"`python -m tools.diff {previous.number} {info.number}`, the code below the header docstrings:\n\n"
             "```diff\n" + "\n".join(diff) + "\n```")
 
 
 def rf_block(info):
-    rows = receptive_field(info["module"].Net())
+    rows = receptive_field(info.module.Net())
     # Seven narrow columns, so that the receptive field stays on screen beside the navigation.
-    lines = ["| layer | type | k, s, p | size | channels | jump | RF |",
-             "|---|---|:---:|---|---:|---:|---:|"]
-    for r in rows:
-        jump = "—" if r["size_out"] == 1 else r["jump"]  # one output pixel has no neighbours to be apart from
-        lines.append(f"| `{r['layer']}` | {r['type']} | {r['kernel']}, {r['stride']}, {r['padding']} | "
-                     f"{r['size_in']} → {r['size_out']} | {r['channels_out']} | {jump} | {r['rf']} |")
-    lines += ["", "*k, s, p*: kernel size, stride and padding. *Size*: the map's side, in and out. *Jump*: how "
+    cells = [[f"`{r['layer']}`", r["type"], f"{r['kernel']}, {r['stride']}, {r['padding']}",
+              f"{r['size_in']} → {r['size_out']}", r["channels_out"],
+              "—" if r["size_out"] == 1 else r["jump"],  # one output pixel has no neighbours to be apart from
+              r["rf"]] for r in rows]
+    lines = [markdown_table(["layer", "type", "k, s, p", "size", "channels", "jump", "RF"], "llclrrr", cells),
+             "", "*k, s, p*: kernel size, stride and padding. *Size*: the map's side, in and out. *Jump*: how "
                   "many input pixels apart two neighbouring outputs are. *RF*: how many input pixels across one "
                   "output sees."]
     return "\n".join(lines)
 
 
 def figures_block(info):
-    stem = info["script"].stem
-    if summary_of(info["script"]) is None or not all((RESULTS / stem / f).exists() for f in FIGURES):
+    stem = info.script.stem
+    if summary_of(info.script) is None or not all((RESULTS / stem / f).exists() for f in FIGURES):
         return not_recorded(info)
-    previous = f"beside lesson {info['number'] - 1}'s" if info["number"] > 1 else "per epoch"
-    return (f"![Test accuracy of lesson {info['number']} {previous}](img/{stem}/compare.png)\n\n"
+    previous = f"beside lesson {info.number - 1}'s" if info.number > 1 else "per epoch"
+    return (f"![Test accuracy of lesson {info.number} {previous}](img/{stem}/compare.png)\n\n"
             f"![Loss and accuracy per epoch, {stem}](img/{stem}/curves.png)\n\n"
             f"![Test images this network gets wrong, {stem}](img/{stem}/misclassified.png)")
 
 
 def nav_block(info, lessons):
-    i = info["number"] - 1
+    i = info.number - 1
     parts = []
     if i > 0:
-        parts.append(f"[← Lesson {i}: {lessons[i - 1]['title']}]({lessons[i - 1]['page']})")
-    parts.append(f"[Quiz for this lesson]({info['quiz']})")
+        parts.append(f"[← Lesson {i}: {lessons[i - 1].title}]({lessons[i - 1].page})")
+    parts.append(f"[Quiz for this lesson]({info.quiz})")
     if i + 1 < len(lessons):
-        parts.append(f"[Lesson {i + 2}: {lessons[i + 1]['title']} →]({lessons[i + 1]['page']})")
+        parts.append(f"[Lesson {i + 2}: {lessons[i + 1].title} →]({lessons[i + 1].page})")
     else:
         parts.append("[Summary of the course →](summary.md)")
     return " · ".join(parts)
 
 
 def blocks(info, lessons):
-    previous = lessons[info["number"] - 2] if info["number"] > 1 else None
+    previous = lessons[info.number - 2] if info.number > 1 else None
     return {
-        "title": f"# Lesson {info['number']}: {info['title']}",
-        "target": info["target"],
+        "title": f"# Lesson {info.number}: {info.title}",
+        "target": info.target,
         "diff": diff_block(info, previous),
         "results": results_block(info),
         "seeds": seeds_block(info, previous),
         "figures": figures_block(info),
-        "idea_figure": f"![{idea_figures.CAPTION[idea_figures.KIND[info['number']]]}]"
-                       f"(img/{info['script'].stem}/idea.png)",
+        "idea_figure": f"![{idea_figures.CAPTION[idea_figures.KIND[info.number]]}]"
+                       f"(img/{info.script.stem}/idea.png)",
         "rf": rf_block(info),
-        "analysis": info["analysis"],
-        "run": run_block(info["script"]),
+        "analysis": info.analysis,
+        "run": run_block(info.script),
         "nav": nav_block(info, lessons),
     }
 
 
 def run_block(script):
-    name, number = script.name, int(script.stem[4:6])
+    name, number = script.name, lesson_number(script)
     lines = [f"python {name}               # your run: a new folder under runs/{script.stem}/",
              f"python {name} --dry-run     # one short epoch, to check that it runs",
              f"python {name} --validation  # held-out training images, for choosing settings",

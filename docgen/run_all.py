@@ -1,9 +1,9 @@
 """Re-run every lesson for its full default length, in course order, then
 refresh the scripts' Results headers from what they recorded.
 
-    python -m tools.run_all                 # all ten (lesson 1 alone takes well over an hour on a CPU)
-    python -m tools.run_all --from 2        # lessons 2 to 10
-    python -m tools.run_all --only 4 9      # just these
+    python -m docgen.run_all                 # all ten (lesson 1 alone takes well over an hour on a CPU)
+    python -m docgen.run_all --from 2        # lessons 2 to 10
+    python -m docgen.run_all --only 4 9      # just these
 
 Each lesson runs with --record, so its run replaces results/<script>/. Other
 flags go to every lesson. The recorded runs are CPU runs: on a machine with a
@@ -13,8 +13,10 @@ import argparse
 import subprocess
 import sys
 
+from common.cli import EXIT_OK
+from tools.lessons import ROOT, lesson_number, scripts
+
 from . import headers
-from .lessons import ROOT, scripts
 
 
 def main(argv=None):
@@ -23,12 +25,12 @@ def main(argv=None):
     parser.add_argument("--only", type=int, nargs="+", help="lesson numbers to run")
     args, extra = parser.parse_known_args(argv)
     for path in scripts():
-        number = int(path.stem[4:6])
+        number = lesson_number(path)
         if number < args.start or (args.only and number not in args.only):
             continue
         print(f"=== {path.name}", flush=True)
         status = subprocess.run([sys.executable, path.name, "--record", *extra], cwd=ROOT).returncode
-        if status != 0:
+        if status != EXIT_OK:
             print(f"error: {path.name} exited with status {status}; stopping", file=sys.stderr)
             return status
     return headers.main([])

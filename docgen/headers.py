@@ -1,14 +1,17 @@
 """Fill each lesson script's `Results:` section from its recorded metrics.json.
 
-    python -m tools.headers           # rewrite the headers
-    python -m tools.headers --check   # exit 1 if any header disagrees with its results
+    python -m docgen.headers           # rewrite the headers
+    python -m docgen.headers --check   # exit 1 if any header disagrees with its results
 """
 import argparse
 import re
 import sys
 
+from common.cli import EXIT_FAILED, EXIT_OK
 from common.goal import goal_text
-from .lessons import epoch_summary, recorded, refresh, scripts
+from tools.lessons import epoch_summary, recorded, scripts
+
+from .pages import refresh
 
 SECTION = re.compile(r"(\nResults:\n)(.*?)(\n\nAnalysis:)", re.S)
 
@@ -17,7 +20,7 @@ def render(script):
     """The Results section's lines for one script, from its metrics.json."""
     m = recorded(script)
     if m is None:
-        return [f"    Not recorded yet: run `python {script.name} --record`, then `python -m tools.headers`."]
+        return [f"    Not recorded yet: run `python {script.name} --record`, then `python -m docgen.headers`."]
     s = epoch_summary(m)
     # Kept short: every neighbour's diff shows these lines too.
     return [
@@ -49,8 +52,8 @@ def main(argv=None):
     bad = [p for p in scripts() if refresh(p, rewrite(p.read_text(), render(p)), args.check)]
     if args.check:
         for p in bad:
-            print(f"{p.name}: Results header is out of date; run `python -m tools.headers`")
-    return 1 if args.check and bad else 0
+            print(f"{p.name}: Results header is out of date; run `python -m docgen.headers`")
+    return EXIT_FAILED if args.check and bad else EXIT_OK
 
 
 if __name__ == "__main__":

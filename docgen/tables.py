@@ -1,0 +1,119 @@
+"""The per-lesson tables of the README, the overview, the summary and the performance page.
+
+Each table is a list of columns, each a (heading, alignment, cell) triple,
+where cell(info, s) writes one lesson's cell from its details (info, from
+docgen.docs.lesson_info) and the summary of its recorded run (s, from
+tools.lessons.summary_of). A lesson with no recorded run gets its number,
+its name and "not recorded yet".
+"""
+import math
+
+from common.goal import GOAL
+from tools.lessons import seeds_of, summary_of
+from tools.summary import FINAL, LOWEST, markdown_table
+
+
+def lesson_table(lessons, columns, legend=None):
+    rows = []
+    for info in lessons:
+        run = summary_of(info.script)
+        if run is None:
+            cells = [cell(info, run) for _, _, cell in columns[:2]] + ["not recorded yet"]
+            rows.append(cells + [""] * (len(columns) - len(cells)))
+        else:
+            rows.append([cell(info, run) for _, _, cell in columns])
+    table = markdown_table([heading for heading, _, _ in columns], "".join(align for _, align, _ in columns), rows)
+    return table + (f"\n\n{legend}" if legend else "")
+
+
+def recorded_spread(script, key=FINAL):
+    """(mean, standard deviation, number of seeds) of the final test accuracy (or of ``key``: LOWEST,
+    the lowest of the last five epochs), or None without seeds."""
+    summary = seeds_of(script)
+    if summary is None or len(summary["seeds"]) < 2:
+        return None
+    return summary[f"{key}_mean"], summary[f"{key}_std"], len(summary["seeds"])
+
+
+def why_one_seed(info):
+    """Why lesson 1 has one seed (its length on the CPU), or None for a lesson without that excuse."""
+    run = summary_of(info.script)
+    if info.number != 1 or run is None or seeds_of(info.script):
+        return None
+    return f"a run of lesson 1 takes {run['total_seconds'] / 60:.0f} minutes on a {run['device_name']}"
+
+
+CHANCE = 20.0  # a final test accuracy below this (%): the run never learned (ten classes: 10% is chance)
+
+
+def never_learned(info):
+    """The recorded seeds of a lesson whose run stayed at chance."""
+    summary = seeds_of(info.script)
+    return [r["seed"] for r in summary["seeds"] if r["final_test_acc"] < CHANCE] if summary else []
+
+
+def seeds_cell(info, run):
+    spread = recorded_spread(info.script)
+    if spread:
+        return f"{spread[0]:.2f} ± {spread[1]:.2f} ({spread[2]})"
+    return "one seed" if why_one_seed(info) else "not yet"
+
+
+def step_over_seeds(before, after, key=FINAL):
+    """The change in final test accuracy (or ``key``) from one lesson to the next, with its
+    standard error, and whether it stands out from the seed-to-seed noise."""
+    a, b = recorded_spread(before.script, key), recorded_spread(after.script, key)
+    if a is None or b is None:
+        return "not measured over seeds yet"
+    change, error = b[0] - a[0], math.sqrt(a[1] ** 2 / a[2] + b[1] ** 2 / b[2])
+    verdict = "inside the noise" if abs(change) <= 2 * error else "beyond the noise"  # the seed-to-seed noise
+    return f"{change:+.2f} ± {error:.2f}: {verdict}"
+
+
+def pct(value):
+    return f"{value:.2f}%"
+
+
+NUMBER = ("#", "r", lambda info, run: str(info.number))
+TITLE = ("lesson", "l", lambda info, run: info.title)
+PARAMETERS = ("parameters", "r", lambda info, run: f"{run['parameters']:,}")
+RF = ("RF", "r", lambda info, run: str(run["receptive_field"]))
+BEST_TEST = ("best test", "r", lambda info, run: pct(run["best_test_acc"]))
+LAST_TEST = ("last test", "r", lambda info, run: pct(run["last_test_acc"]))
+GAP = ("gap", "r", lambda info, run: f"{run['last_gap']:+.2f}")
+SECONDS = ("s / epoch", "r", lambda info, run: f"{run['seconds_per_epoch']:.1f}")
+MACS = ("MACs / image", "r", lambda info, run: f"{run['macs_per_image']:,}")
+DEVICE = ("device", "l", lambda info, run: run["device_name"])
+FINAL_OVER_SEEDS = ("last test, seeds", "r", seeds_cell)
+GOAL_MET = ("end goal", "l", lambda info, run: "**met**" if run["goal_met"] else "not met")
+
+
+def linked_title(prefix):
+    """The lesson's name linked to its page, and its quiz; ``prefix`` is the path to docs/."""
+    return ("lesson", "l", lambda info, run: f"[{info.title}]({prefix}{info.page}) "
+                                             f"([quiz]({prefix}{info.quiz}))")
+
+
+SCRIPT = ("script", "l", lambda info, run: f"[`{info.script.name}`]({info.script.name})")
+
+
+MARGIN = 99.47  # the final lesson's target: its lowest test accuracy in epochs 11-15, mean over the seeds (%)
+
+
+def margin_table(info):
+    """The final lesson over its recorded seeds against its targets: the end goal on every seed, with a margin."""
+    summary, run = seeds_of(info.script), summary_of(info.script)
+    if summary is None or run is None:
+        return "*Not recorded yet:* `make seeds`"
+    seeds, met = [r["seed"] for r in summary["seeds"]], sum(r["goal_met"] for r in summary["seeds"])
+    first, last = GOAL["last_epochs"]
+    contiguous = seeds == list(range(seeds[0], seeds[-1] + 1))
+    named = f"{seeds[0]}-{seeds[-1]}" if contiguous else ", ".join(map(str, seeds))
+    return markdown_table(
+        [f"over seeds {named}, `{info.script.name}` as committed, on {summary['device_name']}", "target", "measured"],
+        "lll",
+        [["seeds meeting the end goal", f"all {len(seeds)}", f"{met} of {len(seeds)}"],
+         [f"lowest test accuracy in epochs {first}-{last}, mean ± sd over the seeds", f"at least {MARGIN:.2f}%",
+          f"{summary['min_last5_test_acc_mean']:.2f}% ± {summary['min_last5_test_acc_std']:.2f}"],
+         ["parameters / epochs", f"at most {GOAL['max_parameters']:,} / {GOAL['max_epochs']}",
+          f"{run['parameters']:,} / {run['epochs']}"]])

@@ -44,9 +44,8 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
 
 # Records of a script as it was before a later change, kept because a page tells how a choice was made.
 # The page shows each with this label; any other quoted record must be of its script as it stands.
-EARLIER = {name: "lesson 10 before the network's shape changed (7,804 parameters, Dropout 0.05)"
-           for name in ("code10-schedule", "code10-step", "code10-shift", "code10-dropout", "code10-rotation",
-                        "code10-dropout-block2", "code10-wider-transition", "code10-wider-first")}
+EARLIER = {"code10-schedule": "lesson 10 when it rotated its images with transforms.RandomRotation, before "
+                              "it used RandomAffine (commit fc55179): the same recipe, other code"}
 
 
 def command(name):

@@ -11,7 +11,7 @@ Target:
 Results:
     43,984 parameters, receptive field 28; train: best 98.83%, last 98.83%
     Test: best 98.64% (epoch 12), last five 98.50, 98.64, 98.54, 98.54, 98.60
-    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met by none of 3 seeds
     19.2 s per epoch on CPU (2 threads), seed 1 (results/code02_skeleton/metrics.json)
 
 Analysis:

@@ -7,7 +7,7 @@ Target:
 Results:
     12,588 parameters, receptive field 28; train: best 98.91%, last 98.91%
     Test: best 98.79% (epoch 11), last five 98.79, 98.70, 98.31, 98.72, 98.78
-    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met by none of 3 seeds
     13.7 s per epoch on CPU (2 threads), seed 1 (results/code03_lighter/metrics.json)
 
 Analysis:

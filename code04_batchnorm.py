@@ -10,7 +10,7 @@ Target:
 Results:
     12,732 parameters, receptive field 28; train: best 99.76%, last 99.73%
     Test: best 99.17% (epoch 11), last five 99.17, 99.06, 99.03, 99.06, 99.15
-    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met by none of 3 seeds
     10.5 s per epoch on CPU (2 threads), seed 1 (results/code04_batchnorm/metrics.json)
 
 Analysis:

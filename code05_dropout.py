@@ -10,7 +10,7 @@ Target:
 Results:
     12,732 parameters, receptive field 28; train: best 99.51%, last 99.48%
     Test: best 99.28% (epoch 8), last five 99.09, 99.20, 99.23, 99.26, 99.21
-    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met by none of 3 seeds
     17.6 s per epoch on CPU (2 threads), seed 1 (results/code05_dropout/metrics.json)
 
 Analysis:

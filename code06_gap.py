@@ -8,7 +8,7 @@ Target:
 Results:
     6,012 parameters, receptive field 28; train: best 98.97%, last 98.97%
     Test: best 99.20% (epoch 12), last five 99.19, 99.20, 99.10, 98.73, 99.05
-    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met by none of 3 seeds
     18.2 s per epoch on CPU (2 threads), seed 1 (results/code06_gap/metrics.json)
 
 Analysis:

@@ -8,16 +8,20 @@ Target:
 Results:
     7,804 parameters, receptive field 28; train: best 99.22%, last 99.18%
     Test: best 99.37% (epoch 11), last five 99.37, 99.24, 99.26, 99.33, 99.32
-    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): not met
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met by none of 3 seeds
     19.0 s per epoch on CPU (2 threads), seed 1 (results/code07_capacity/metrics.json)
 
 Analysis:
-    One more 3x3 layer, under 8,000 parameters in all, wins back what GAP cost
-    and more: test accuracy ends above lesson 6's and above lesson 5's, which
-    had far more parameters, and it swings less between epochs. Train
-    accuracy rose too, so the capacity was what lesson 6 lacked. The extra
-    layer works on the small 7x7 map, where it is cheap, and it shrinks the map
-    that GAP averages, so each averaged value already sees most of the digit.
+    One more 3x3 layer, still under 8,000 parameters, wins back what GAP
+    cost. Over three seeds, test accuracy ends above lesson 6's beyond the
+    noise, both in the final epoch and in the lowest of the last five. Its
+    final accuracy also ends above lesson 5's, which had far more
+    parameters. Its lowest of the last five is about level with lesson 5's
+    (compare the two tables over seeds). The test curve swings less between
+    epochs than lesson 6's. Train accuracy rose too, so capacity was what
+    lesson 6 lacked. The extra layer works on the small 7x7 map, where it is
+    cheap. It shrinks the map that GAP averages, so each averaged value
+    already sees most of the digit.
 """
 import sys
 

@@ -10,7 +10,7 @@ Target:
 Results:
     7,804 parameters, receptive field 28; train: best 99.26%, last 99.26%
     Test: best 99.53% (epoch 15), last five 99.52, 99.49, 99.48, 99.52, 99.53
-    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met
+    End goal (<= 8,000 parameters, >= 99.40% test accuracy in each of epochs 11-15): met by 8 of 10 seeds
     18.3 s per epoch on CPU (2 threads), seed 1 (results/code10_lr_schedule/metrics.json)
 
 Analysis:
@@ -24,9 +24,8 @@ Analysis:
     some, by a few test images (the table over seeds). The step of 7 was
     first chosen by test accuracy, which quiz 10 warns against. The page "How
     the settings were chosen" remade it and the other choices on held-out
-    training images, over three seeds: no other rate, step, Dropout,
-    rotation or extra channel did better. Train accuracy stays below test
-    accuracy because it is counted with Dropout and rotation on.
+    training images, over three seeds. None of the other rates, steps,
+    Dropout amounts, rotations or shapes tried did better beyond the noise.
 """
 import sys
 

@@ -15,6 +15,7 @@ from common.cli import EXIT_FAILED, EXIT_OK
 from common.record import FIGURES
 from common.files import copy_file
 from tools.lessons import RESULTS, ROOT, from_other_source, recorded, seeds_of, summary_of
+from tools.summary import NOISE_RULE, goal_verdict
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
                tables)
@@ -41,27 +42,37 @@ def lessons_table(lessons, link_prefix):
                                                  f"{', '.join(devices) or 'no device yet'}.")
 
 
+def verdict_block(lessons, prefix=""):
+    """One sentence: how far the final lesson meets the end goal, over all of its recorded seeds."""
+    final = lessons[-1]
+    run = summary_of(final.script)
+    if run is None:
+        return lesson_page.not_recorded(final)
+    return (f"So far the final network, `{final.script.name}` with {run['parameters']:,} parameters, has its end "
+            f"goal **{goal_verdict(seeds_of(final.script), run['goal_met'])}**; "
+            f"[How the settings were chosen]({prefix}choosing.md#the-verdict-on-the-test-set) says what was tried.")
+
+
 def headline_block(lessons):
     final = lessons[-1]
     s = summary_of(final.script)
     if s is None:
         return lesson_page.not_recorded(final)
     seeds = seeds_of(final.script)
-    text = (f"**Headline:** `{final.script.name}` has **{s['parameters']:,} parameters** and reaches "
-            f"**{pct(s['last_test_acc'])}** test accuracy after {s['epochs']} epochs, with at least "
-            f"{pct(s['min_last5_test_acc'])} in every one of the last five. The run took "
-            f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")
+    text = (f"**Headline:** `{final.script.name}` has **{s['parameters']:,} parameters**; the end goal is "
+            f"**{goal_verdict(seeds, s['goal_met'])}**.")
+    if seeds:
+        text += (f" Over seeds {', '.join(str(r['seed']) for r in seeds['seeds'])}, the final test accuracy is "
+                 f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f} and the lowest of the last "
+                 f"five {seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} (mean ± std).")
+    text += (f" The recorded run, seed 1, reaches {pct(s['last_test_acc'])} after {s['epochs']} epochs, with at least "
+             f"{pct(s['min_last5_test_acc'])} in every one of the last five; it took "
+             f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")
     first = summary_of(lessons[0].script)
     if first:
         text += (f" Lesson 1, where the course starts, has {first['parameters']:,} parameters "
                  f"({first['parameters'] / s['parameters']:,.0f} times as many), reaches {pct(first['last_test_acc'])} "
                  f"and takes {first['total_seconds'] / 60:.0f} minutes on a {first['device_name']}.")
-    if seeds:
-        text += (f" Over seeds {', '.join(str(r['seed']) for r in seeds['seeds'])}: final accuracy "
-                 f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f}, lowest of the last five "
-                 f"{seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} (mean ± std); "
-                 f"the end goal holds for {sum(r['goal_met'] for r in seeds['seeds'])} of the "
-                 f"{len(seeds['seeds'])} seeds.")
     return text
 
 
@@ -72,10 +83,10 @@ def planned_pages(lessons):
     pages = {}
     for info in lessons:
         pages[DOCS / info.page] = lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
-    pages[DOCS / "index.md"] = {"lessons": lessons_table(lessons, "")}
+    pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": lessons_table(lessons, "")}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
-    pages[DOCS / "choosing.md"] = {**quoted_experiments.blocks("choosing.md"),
+    pages[DOCS / "choosing.md"] = {**quoted_experiments.blocks("choosing.md"), "noise": NOISE_RULE,
                                    "margin": tables.margin_table(lessons[-1])}
     pages[DOCS / "performance.md"] = performance_page.blocks(lessons)
     pages[DOCS / "backprop.md"] = {"backprop": backprop.render()}

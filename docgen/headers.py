@@ -9,7 +9,8 @@ import sys
 
 from common.cli import EXIT_FAILED, EXIT_OK
 from common.goal import goal_text
-from tools.lessons import epoch_summary, recorded, scripts
+from tools.lessons import epoch_summary, recorded, scripts, seeds_of
+from tools.summary import goal_verdict
 
 from .pages import refresh
 
@@ -28,7 +29,7 @@ def render(script):
         f"{s['best_train_acc']:.2f}%, last {s['last_train_acc']:.2f}%",
         f"    Test: best {s['best_test_acc']:.2f}% (epoch {s['best_test_epoch']}), last five "
         f"{', '.join(f'{a:.2f}' for a in s['last5_test_acc'])}",
-        f"    End goal ({goal_text()}): {'met' if s['goal_met'] else 'not met'}",
+        f"    End goal ({goal_text()}): {goal_verdict(seeds_of(script), s['goal_met'])}",
         f"    {s['seconds_per_epoch']:.1f} s per epoch on {s['device_name']}, seed {s['seed']}"
         f" (results/{script.stem}/metrics.json)",
     ]

@@ -59,7 +59,8 @@ def seeds_block(info, previous):
     if previous and recorded_spread(previous.script):
         text += (f"\n\nAgainst lesson {previous.number}, over seeds: the mean final test accuracy changes by "
                  f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "
-                 f"{step_over_seeds(previous, info, LOWEST)} (± one standard error of the difference).")
+                 f"{step_over_seeds(previous, info, LOWEST)}; ± one standard error of the difference, and the noise "
+                 f"as [How the settings were chosen](choosing.md#beyond-the-noise) defines it.")
     return text
 
 

@@ -7,6 +7,7 @@ import shlex
 
 from common.source import source_digest
 from tools.lessons import RESULTS, ROOT, resolve
+from tools.summary import FINAL, LOWEST, said
 
 from .pages import IMG as DOCS_IMG
 
@@ -14,9 +15,9 @@ EXPERIMENTS = RESULTS / "experiments"
 IMG = DOCS_IMG / "experiments"
 
 
-def copy_of_lesson_10(name):
+def copy_of_lesson_10(name, setting="LR=0.05", seeds="1 2 3"):
     """The arguments for an edited copy of lesson 10 (its layers changed), kept beside its record."""
-    return f"results/experiments/{name}/{name.replace('-', '_')}.py --set LR=0.05 --seeds 1 2 3 --validation"
+    return f"results/experiments/{name}/{name.replace('-', '_')}.py --set {setting} --seeds {seeds} --validation"
 
 
 QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
@@ -32,14 +33,26 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code09-rotation": (("09_augment.md",), "9 --set ROTATION=0,7,15,30 --seeds 1 --validation --epochs 5"),
     "code10-schedule": (("choosing.md", "10_lr_schedule.md"),
                         "10 --set LR=0.05,0.1 --set STEP_SIZE=7,5 --seeds 1 2 3 --validation"),
-    "code10-step": (("choosing.md",), "10 --set STEP_SIZE=10 --seeds 1 2 3 --validation"),
+    "code10-step": (("choosing.md",), "10 --set STEP_SIZE=8,10 --seeds 1 2 3 --validation"),
+    "code10-batch-size": (("choosing.md",), "10 --set BATCH_SIZE=64 --seeds 1 2 3 --validation"),
     "code10-shift": (("choosing.md",), "10 --set SHIFT=0,0.1 --seeds 1 2 3 --validation"),
     "code10-dropout": (("choosing.md",), "10 --set DROPOUT=0,0.05,0.1 --seeds 1 2 3 --validation"),
     "code10-rotation": (("choosing.md",), "10 --set ROTATION=0,15 --seeds 1 2 3 --validation"),
     "code10-dropout-block2": (("choosing.md",), copy_of_lesson_10("code10-dropout-block2")),
     "code10-wider-transition": (("choosing.md",), copy_of_lesson_10("code10-wider-transition")),
     "code10-wider-first": (("choosing.md",), copy_of_lesson_10("code10-wider-first")),
+    "code10-wider-block1": (("choosing.md",), copy_of_lesson_10("code10-wider-block1", "DROPOUT=0")),
+    "code10-wide-block1": (("choosing.md",), copy_of_lesson_10("code10-wide-block1", "DROPOUT=0", "1")),
 }
+
+# The row that each experiment's rows are compared with, (experiment, row): lesson 10 as it stands
+# (the DROPOUT=0.05 row of code10-dropout), or the same network without Dropout for a shape without it.
+LESSON_10 = ("code10-dropout", "DROPOUT=0.05")
+AGAINST = {"code10-schedule": ("code10-schedule", "LR=0.05,STEP_SIZE=7"), "code10-step": LESSON_10,
+           "code10-batch-size": LESSON_10, "code10-shift": ("code10-shift", "SHIFT=0"), "code10-dropout": LESSON_10,
+           "code10-rotation": LESSON_10, "code10-dropout-block2": LESSON_10, "code10-wider-transition": LESSON_10,
+           "code10-wider-first": LESSON_10, "code10-wider-block1": ("code10-dropout", "DROPOUT=0"),
+           "code10-wide-block1": ("code10-dropout", "DROPOUT=0")}
 
 
 # Records of a script as it was before a later change, kept because a page tells how a choice was made.
@@ -59,8 +72,31 @@ def block(name):
         return f"*Not recorded yet:* `{command(name)}`"
     r = json.loads((folder / "results.json").read_text())
     label = [f"*A record of an earlier version: {EARLIER[name]}.*", ""] if name in EARLIER else []
-    return "\n".join([*label, f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(), "",
+    return "\n".join([*label, f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(),
+                      *verdicts(name), "",
                       f"![{r['script']} on the {r['evaluated_on']} images: {name}](img/experiments/{name}.png)"])
+
+
+def _spread(row, key):
+    return row[f"{key}_mean"], row[f"{key}_std"], len(row["seeds"])
+
+
+def verdicts(name):
+    """Lines comparing each row of experiment ``name`` with its AGAINST row, by the one noise rule."""
+    if name not in AGAINST:
+        return []
+    other, setting = AGAINST[name]
+    rows = {r["setting"]: r for r in json.loads((EXPERIMENTS / other / "results.json").read_text())["rows"]}
+    base, lines = rows[setting], ["", f"Against `{setting}` ({other}), by the rule in *Beyond the noise*:", ""]
+    for row in json.loads((EXPERIMENTS / name / "results.json").read_text())["rows"]:
+        if row is base or (other == name and row["setting"] == setting):
+            continue
+        if len(row["seeds"]) < 2:
+            lines.append(f"- `{row['setting']}`: one seed, its spread unmeasured: not compared")
+            continue
+        lines.append(f"- `{row['setting']}`: final {said(_spread(base, FINAL), _spread(row, FINAL))}; lowest of the "
+                     f"last five {said(_spread(base, LOWEST), _spread(row, LOWEST))}")
+    return lines
 
 
 def blocks(page):

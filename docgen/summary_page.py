@@ -36,8 +36,9 @@ def steps(lessons):
     lines = [markdown_table(["step", "parameters", "final test accuracy, over seeds",
                              "lowest of the last five, over seeds", "train − test gap (last epoch, seed 1)"],
                             "lrllr", rows),
-             "", "*Over seeds*: the change in the mean over the recorded seeds, in points, ± its standard error; a "
-                  "change within two standard errors is inside the seed-to-seed noise. *Lowest of the last five*: "
+             "", "*Over seeds*: the change in the mean over the recorded seeds, in points, ± its standard error; "
+                  "beyond or inside the noise as [How the settings were chosen](choosing.md#beyond-the-noise) "
+                  "defines it. *Lowest of the last five*: "
                   "the lowest test accuracy of epochs 11-15, what the end goal checks."]
     return "\n".join(lines)
 

@@ -20,13 +20,27 @@ def summarise(points):
     return rows
 
 
+def _value(row, key):
+    """Mean ± sd over the seeds; a single seed's value alone, since one seed measures no spread."""
+    mean, sd = row[f"{key}_mean"], row[f"{key}_std"]
+    return f"{mean:.2f}" if len(row["seeds"]) == 1 else f"{mean:.2f} ± {sd:.2f}"
+
+
 def table(rows, evaluated_on):
-    cells = [[r["setting"], ", ".join(map(str, r["seeds"])),
-              f"{r['final_test_acc_mean']:.2f} ± {r['final_test_acc_std']:.2f}",
-              f"{r['min_last5_test_acc_mean']:.2f} ± {r['min_last5_test_acc_std']:.2f}", f"{r['seconds_mean']:.0f}"]
-             for r in rows]
-    return markdown_table(["setting", "seeds", f"final {evaluated_on} acc (%)", "lowest of the last five (%)",
-                           "seconds"], "llrrr", cells) + "\n\nmean ± standard deviation over the seeds\n"
+    """The experiment's table. In runs shorter than ten epochs the 'last five' would take in the first
+    epochs, and a row of one seed has no spread: the table says so instead of printing a number that
+    means nothing."""
+    epochs = min(len(curve) for r in rows for curve in r["curves"])
+    lowest = "lowest of the last five (%)" if epochs >= 10 else None
+    cells = [[r["setting"], ", ".join(map(str, r["seeds"])), _value(r, "final_test_acc"),
+              *([_value(r, "min_last5_test_acc")] if lowest else []), f"{r['seconds_mean']:.0f}"] for r in rows]
+    headings = ["setting", "seeds", f"final {evaluated_on} acc (%)", *([lowest] if lowest else []), "seconds"]
+    notes = ["mean ± standard deviation over the seeds" if any(len(r["seeds"]) > 1 for r in rows) else
+             "one seed: the spread between seeds is not measured"]
+    if not lowest:
+        notes.append(f"runs of {epochs} epochs: their last five would take in the first, so no lowest of them")
+    notes.append("seconds: a run's wall time, on the device and threads its metrics.json names")
+    return markdown_table(headings, "llr" + "r" * (len(headings) - 3), cells) + "\n\n" + "; ".join(notes) + "\n"
 
 
 def first_epoch_shown(rows):

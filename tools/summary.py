@@ -1,5 +1,6 @@
 """Numbers over seeds and the Markdown tables they go into, spelled once for
 tools.seeds, tools.experiment and the docs generator (docgen)."""
+import math
 import statistics
 
 # The keys of a summary over seeds (results/<script>/seeds.json, an experiment's rows).
@@ -20,6 +21,38 @@ def over_seeds(summaries):
     for key, source in ((FINAL, "last_test_acc"), (LOWEST, "min_last5_test_acc")):
         result[f"{key}_mean"], result[f"{key}_std"] = mean_and_sd(s[source] for s in summaries)
     return result
+
+
+def goal_verdict(seeds, seed_1_met):
+    """Whether the end goal holds, over every recorded seed: 'met by 8 of 10 seeds', or with no
+    seed summary, the one recorded run's 'met (one seed)' / 'not met (one seed)'."""
+    if not seeds:
+        return f"{'met' if seed_1_met else 'not met'} (one seed)"
+    met, runs = sum(r["goal_met"] for r in seeds["seeds"]), len(seeds["seeds"])
+    return f"met by {met} of {runs} seeds" if met else f"met by none of {runs} seeds"
+
+
+# The one rule by which the course calls a difference between two sets of seeds real.
+NOISE_RULE = (
+    "*Beyond the noise* means that the difference between two means over seeds is more than twice its "
+    "standard error, √(sd₁²/n₁ + sd₂²/n₂), with sd each set's standard deviation over its n seeds; "
+    "*inside the noise* means it is not. With three seeds a standard deviation is itself a rough guess, "
+    "so the rule can miss a small real difference and, now and then, call chance a difference. It says "
+    "which differences to trust, not how large the true one is.")
+
+
+def difference(before, after):
+    """The change from ``before`` to ``after``, each (mean, sd, number of seeds): (change, its standard
+    error, "beyond the noise" or "inside the noise"), by NOISE_RULE."""
+    change = round(after[0] - before[0], 2) + 0.0  # + 0.0: no "-0.00"
+    error = math.sqrt(before[1] ** 2 / before[2] + after[1] ** 2 / after[2])
+    return change, error, "beyond the noise" if abs(change) > 2 * error else "inside the noise"
+
+
+def said(before, after):
+    """The change in words: '+0.04 ± 0.03 (inside the noise)'."""
+    change, error, verdict = difference(before, after)
+    return f"{change:+.2f} ± {error:.2f} ({verdict})"
 
 
 ALIGNMENT = {"l": "---", "r": "---:", "c": ":---:", "L": ":---"}  # left, right, centred, left (marked)

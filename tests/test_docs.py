@@ -110,3 +110,21 @@ def test_a_quoted_record_of_an_earlier_script_is_stale_unless_its_page_labels_it
     (run.parents[2] / "results.json").write_text(json.dumps({"command": "c", "script": "lesson", "evaluated_on": "v"}))
     (run.parents[2] / "table.md").write_text("| table |")
     assert quoted.block("try").startswith("*A record of an earlier version: the lesson before EPOCHS.*")
+
+
+def test_every_verdict_counts_all_recorded_seeds_not_seed_1_alone(monkeypatch):
+    """The README, the overview and the headers say 'met by N of M seeds' from seeds.json, even when seed 1 met it."""
+    from docgen import headers as header_module
+    from docgen import pages, tables
+    from tools.summary import goal_verdict
+
+    final = pages.all_lessons()[-1]
+    seeds = {"seeds": [{"seed": 1, "goal_met": True}, {"seed": 2, "goal_met": False}, {"seed": 3, "goal_met": True}]}
+    monkeypatch.setattr(tables, "seeds_of", lambda script: seeds)
+    monkeypatch.setattr(header_module, "seeds_of", lambda script: seeds)
+    run = {"goal_met": True}
+    assert tables.GOAL_MET[2](final, run) == "met by 2 of 3 seeds"
+    assert any(line.endswith("): met by 2 of 3 seeds") for line in header_module.render(final.script))
+    assert goal_verdict(None, True) == "met (one seed)" and goal_verdict(None, False) == "not met (one seed)"
+    none_met = {"seeds": [{"seed": 1, "goal_met": False}, {"seed": 2, "goal_met": False}]}
+    assert goal_verdict(none_met, False) == "met by none of 2 seeds"

@@ -9,12 +9,18 @@ its settings and its main():
     train(model, device, train_loader, optimizer, epoch)                  # one epoch of SGD steps
     test(model, device, test_loader)                                      # loss and accuracy
     with Record(...) as record: record.epoch(...)                         # metrics.json, weights, figures
-"""
-from .cli import parse_args
-from .console import show_model
-from .engine import test, train
-from .loader import mnist_loaders
-from .record import Record
-from .runtime import pick_device, seed_everything
 
-__all__ = ["parse_args", "pick_device", "seed_everything", "mnist_loaders", "show_model", "train", "test", "Record"]
+Each name is imported from its module when a script first asks for it, so a
+tool that needs only common.source (tools.diff) runs without torch.
+"""
+import importlib
+
+_MODULE_OF = {"parse_args": "cli", "show_model": "console", "train": "engine", "test": "engine",
+              "mnist_loaders": "loader", "Record": "record", "pick_device": "runtime", "seed_everything": "runtime"}
+__all__ = list(_MODULE_OF)
+
+
+def __getattr__(name):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'common' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)

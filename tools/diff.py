@@ -6,39 +6,15 @@
 The headers (Target / Results / Analysis) always differ; the lesson is in
 the code below them. This is the diff the lesson pages show.
 
-It compares text, so it needs no torch: it imports only the standard library
-and common/source.py, read as a file. (`import common.source` would first run
-common/__init__.py, which imports torch for the lessons.)
+It compares text, so it needs no torch (common/__init__.py loads the lessons'
+modules only when a lesson asks for them).
 """
 import argparse
 import difflib
-import importlib.util
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _source_module():
-    """common/source.py on its own, without the package around it."""
-    spec = importlib.util.spec_from_file_location("_lesson_source", ROOT / "common" / "source.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-split_header = _source_module().split_header
-
-
-def resolve(name):
-    """A lesson script from a name a person types: `code10_lr_schedule.py`, `code10`, `10`.
-    The same rule as tools.lessons.resolve (a test checks that they agree), without its imports."""
-    paths = sorted(ROOT.glob("code[0-9][0-9]_*.py"))
-    for path in paths:
-        stem = path.stem
-        if name in (path.name, stem, stem.split("_")[0], stem[4:6], stem[4:6].lstrip("0")):
-            return path
-    raise SystemExit(f"error: no lesson script matches {name!r} (try one of: {', '.join(p.name for p in paths)})")
+from common.source import split_header
+from tools.lessons import resolve
 
 
 def below_header(path):

@@ -159,11 +159,14 @@ def blocks(info, lessons):
 
 
 def run_block(script):
+    """The commands of a lesson, each under its own comment line, so that a phone's narrow screen
+    wraps nothing (comments aligned beside the commands would wrap into the next line)."""
     name, number = script.name, lesson_number(script)
-    lines = [f"python {name}               # your run: a new folder under runs/{script.stem}/",
-             f"python {name} --dry-run     # one short epoch, to check that it runs",
-             f"python {name} --validation  # held-out training images, for choosing settings",
-             f"python {name} --record      # the run this page shows, in results/{script.stem}/"]
+    commands = [(f"your run: a new folder under runs/{script.stem}/", f"python {name}"),
+                ("one short epoch, to check that it runs", f"python {name} --dry-run"),
+                ("held-out training images, for choosing settings", f"python {name} --validation"),
+                (f"the run this page shows, in results/{script.stem}/", f"python {name} --record")]
     if number > 1:
-        lines.append(f"python -m tools.diff {number - 1} {number}     # what this lesson changed")
+        commands.append(("what this lesson changed", f"python -m tools.diff {number - 1} {number}"))
+    lines = [line for comment, command in commands for line in (f"# {comment}", command)]
     return "```bash\n" + "\n".join(lines) + "\n```"

@@ -6,51 +6,84 @@ change with the matplotlib version).
 
 - docs/img/<script>/compare.png: a lesson's test accuracy per epoch beside
   the previous lesson's, with the spread over seeds where seeds are recorded,
-  on an axis that shows the band where the course is decided.
+  on an axis that holds every point drawn (see compare_range); a seed that
+  never learned (below FLOOR) is left out of the spread and named in the legend.
 - docs/img/all_lessons.png: the test accuracy per epoch of all ten lessons.
 - docs/img/summary.png: the accuracy and the parameters of each lesson.
 """
 import functools
 import json
+import math
 from pathlib import Path
 
 from common.goal import GOAL
 from common.files import atomic_path
-from common.plots import plt, save_figure
+from common.plots import integer_epochs, log_ticks, plt, save_figure
 from tools.lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
 
 from . import idea_figures
 from .pages import IMG
-BAND = (97.0, 99.8)  # accuracy axis (%): where the lessons after the first few epochs differ
+BAND = (97.0, 99.8)  # accuracy axis (%) of all_lessons.png: where the lessons after the first few epochs differ
+FLOOR = 50.0  # (%) a seed whose final test accuracy is under this never learned (lessons 2 and 3 each have
+#               one at 9.8%, chance): the compare figures name it rather than stretch their axis to it
 
 
 def test_curves(script):
-    """Test accuracy per epoch of the recorded run (seed 1), and per epoch the
-    lowest and highest over every recorded seed, if there are several."""
+    """Test accuracy per epoch of the recorded run (seed 1), and per epoch the lowest and highest over every
+    recorded seed, if there are several; a seed that never learned (final accuracy under FLOOR) is left out
+    of the spread and named in "stuck" with its final accuracy."""
     main = recorded(script)
     if main is None:
         return None
-    runs = [main] + [m for m in (recorded(script, path) for path in
-                                 sorted((RESULTS / Path(script).stem / "seeds").glob("seed*/metrics.json")))
-                     if m is not None and m["settings"]["seed"] != 1 and not from_other_source(script, m)
-                     and len(m["epochs"]) == len(main["epochs"])]
+    others = [m for m in (recorded(script, path) for path in
+                          sorted((RESULTS / Path(script).stem / "seeds").glob("seed*/metrics.json")))
+              if m is not None and m["settings"]["seed"] != 1 and not from_other_source(script, m)
+              and len(m["epochs"]) == len(main["epochs"])]
+    stuck = [m for m in others if m["epochs"][-1]["test_acc"] < FLOOR]
+    runs = [main] + [m for m in others if m not in stuck]
     curves = [[e["test_acc"] for e in m["epochs"]] for m in runs]
     spread = {"low": [min(c) for c in zip(*curves)], "high": [max(c) for c in zip(*curves)]} if len(runs) > 1 else None
-    return {"seed 1": curves[0], "seeds": len(runs), "spread": spread}
+    return {"seed 1": curves[0], "seeds": len(runs), "spread": spread,
+            **({"stuck": [{"seed": m["settings"]["seed"], "final": m["epochs"][-1]["test_acc"]} for m in stuck]}
+               if stuck else {})}
 
 
-def _goal_line(ax):
-    ax.axhline(GOAL["min_test_acc"], color="grey", lw=0.8, ls="--", label=f"{GOAL['min_test_acc']:g}% goal")
+def _goal_line(ax, on_line=False):
+    """The goal as a dashed line, named in the legend or, with ``on_line``, on the line itself at the left
+    (where the first epochs sit well below it)."""
+    goal = GOAL["min_test_acc"]
+    ax.axhline(goal, color="grey", lw=0.8, ls="--", label=None if on_line else f"{goal:g}% goal")
+    if on_line:
+        ax.text(0.01, goal, f"{goal:g}% goal", transform=ax.get_yaxis_transform(), va="bottom", ha="left",
+                fontsize=8, color="dimgrey")
 
 
-def _epoch_axes(ax, title):
-    ax.set(xlabel="epoch", ylabel="test accuracy (%)", ylim=BAND, title=title)
+def _epoch_axes(ax, title, ylim=BAND):
+    ax.set(xlabel="epoch", ylabel="test accuracy (%)", ylim=ylim, title=title)
+    integer_epochs(ax)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+
+
+def _compare_values(data):
+    for key in ("previous", "this"):
+        if data[key] is not None:
+            curves = data[key]["curves"]
+            yield from curves["seed 1"]
+            if curves["spread"]:
+                yield from curves["spread"]["low"] + curves["spread"]["high"]
+
+
+def compare_range(data):
+    """The accuracy axis of a compare figure: from the lowest point drawn (a seed-1 curve or the spread
+    over seeds), down to a half percent, up to BAND's top or the highest point. Every point is on it."""
+    values = list(_compare_values(data))
+    low = math.floor((min(values) - 0.05) * 2) / 2
+    return low, min(100.0, max(BAND[1], max(values) + 0.1))
 
 
 def draw_compare(path, data):
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    low, high = compare_range(data)
+    fig, ax = plt.subplots(figsize=(6.4, 4))
     for key, style, color in (("previous", "--", "grey"), ("this", "-o", "C0")):
         lesson = data[key]
         if lesson is None:
@@ -58,41 +91,49 @@ def draw_compare(path, data):
         curves = lesson["curves"]
         xs = range(1, len(curves["seed 1"]) + 1)
         ax.plot(xs, curves["seed 1"], style, color=color, ms=3, label=f"lesson {lesson['number']}, seed 1")
+        stuck = "".join(f"\n(seed {r['seed']} never learned: {r['final']:.1f}%, not drawn)"
+                        for r in curves.get("stuck", []))
         if curves["spread"]:
-            below = " (a seed below the axis)" if curves["spread"]["low"][-1] < BAND[0] else ""
             ax.fill_between(xs, curves["spread"]["low"], curves["spread"]["high"], color=color, alpha=0.2,
-                            label=f"lesson {lesson['number']}, lowest to highest of {curves['seeds']} seeds{below}")
-    _goal_line(ax)
-    _epoch_axes(ax, f"Lesson {data['this']['number']}: {data['this']['title']}")
+                            label=f"lesson {lesson['number']}, lowest to highest\nof {curves['seeds']} seeds{stuck}")
+        else:  # a blank or a note in the lesson's legend column, so that each lesson has a column of its own
+            ax.plot([], [], " ", label=f"lesson {lesson['number']}{stuck}" if stuck else " ")
+    _goal_line(ax, on_line=True)
+    _epoch_axes(ax, f"Lesson {data['this']['number']}: {data['this']['title']}", (low, high))
+    # under the axes, a column per lesson: inside, the legend would hide points
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     save_figure(fig, path)
 
 
 def draw_all(path, data):
-    fig, ax = plt.subplots(figsize=(10, 4.2))
+    fig, ax = plt.subplots(figsize=(6.8, 4.2))
     for i, lesson in enumerate(data):
         curve = lesson["seed 1"]
         label = f"{lesson['number']}. {lesson['title']}"
         ax.plot(range(1, len(curve) + 1), curve, "-o", ms=2.5, color=plt.cm.tab10(i % 10), label=label)
-    _goal_line(ax)
-    _epoch_axes(ax, f"Test accuracy per epoch, every lesson (seed 1; the axis starts at {BAND[0]:g}%)")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _goal_line(ax, on_line=True)
+    _epoch_axes(ax, f"Test accuracy per epoch, every lesson\n(seed 1; the axis starts at {BAND[0]:g}%)")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     save_figure(fig, path)
 
 
 def draw_summary(path, rows):
-    fig, (ax_acc, ax_par) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (ax_acc, ax_par) = plt.subplots(2, 1, figsize=(6.4, 7.2), sharex=True)
     xs = [r["lesson"] for r in rows]
     ax_acc.plot(xs, [r["best_test_acc"] for r in rows], "-o", label="best test")
     ax_acc.plot(xs, [r["last_test_acc"] for r in rows], "-s", label="last test")
     ax_acc.plot(xs, [r["last_train_acc"] for r in rows], "--^", label="last train")
     _goal_line(ax_acc)
-    ax_acc.set(xlabel="lesson", ylabel="accuracy (%)", title="accuracy by lesson", xticks=range(1, 11))
-    ax_par.semilogy(xs, [r["parameters"] for r in rows], "-o", color="C3")
+    ax_acc.set(ylabel="accuracy (%)", title="accuracy by lesson", xticks=range(1, 11))
+    ax_par.semilogy(xs, [r["parameters"] for r in rows], "-o", color="C3", label="parameters")
     ax_par.axhline(GOAL["max_parameters"], color="grey", lw=0.8, ls="--", label=f"{GOAL['max_parameters']:,} budget")
     ax_par.set(xlabel="lesson", ylabel="parameters (log scale)", title="parameters by lesson", xticks=range(1, 11))
+    log_ticks(ax_par)
     for ax in (ax_acc, ax_par):
         ax.grid(alpha=0.3)
-        ax.legend()
+        # beside the axes: inside, the legend would hide a lesson's point
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
     save_figure(fig, path)
 
 

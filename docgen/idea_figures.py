@@ -13,7 +13,7 @@ import torch
 from common.batch_transforms import BatchPipeline
 from common.data import load_split
 from common.model_info import receptive_field
-from common.plots import plt, save_figure
+from common.plots import integer_epochs, log_ticks, plt, save_figure
 from tools.lessons import ROOT, recorded
 
 PARAMETERS, SKELETON, LOSSES, RF, ROTATIONS, SCHEDULE = "parameters", "skeleton", "losses", "rf", "rotations", "lr"
@@ -36,6 +36,15 @@ def layers(info):
             for r in receptive_field(net)]
 
 
+def totals(info):
+    """The network's parameters from net.parameters(), and how many of them are BatchNorm's (the bars count
+    the convolutions only)."""
+    net = info.module.Net()
+    batchnorm = sum(p.numel() for m in net.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+                    for p in m.parameters(recurse=False))
+    return {"total": sum(p.numel() for p in net.parameters()), "batchnorm": batchnorm}
+
+
 def _lesson(info, **data):
     return {"number": info.number, "title": info.title, **data}
 
@@ -45,7 +54,8 @@ def figure_data(info, previous):
     kind = KIND[info.number]
     if kind in (PARAMETERS, RF, SKELETON):
         lessons = [previous] if previous and kind != SKELETON and info.number > 1 else []
-        return {"kind": kind, "lessons": [_lesson(i, layers=layers(i)) for i in [*lessons, info]]}
+        extra = totals if kind == PARAMETERS else lambda i: {}
+        return {"kind": kind, "lessons": [_lesson(i, layers=layers(i), **extra(i)) for i in [*lessons, info]]}
     runs = [recorded(i.script) for i in ([previous, info] if kind == LOSSES else [info])]
     if any(m is None for m in runs):
         return None
@@ -60,16 +70,32 @@ def figure_data(info, previous):
             "transforms": repr(info.module.TRAIN_TRANSFORMS)}
 
 
+def _bars_title(lesson, rows):
+    """"lesson 5: 12,732 parameters (12,588 in convolutions, 144 in BatchNorm)": the total is the network's,
+    the bars are its convolutions; whatever else the network holds is named."""
+    convolutions = sum(r["parameters"] for r in rows)
+    parts = [f"{convolutions:,} in convolutions"]
+    if lesson["batchnorm"]:
+        parts.append(f"{lesson['batchnorm']:,} in BatchNorm")
+    other = lesson["total"] - convolutions - lesson["batchnorm"]
+    if other:
+        parts.append(f"{other:,} elsewhere")
+    inside = ", ".join(parts) if len(parts) > 1 else "all in its convolutions"
+    return f"lesson {lesson['number']}: {lesson['total']:,} parameters ({inside})"
+
+
 def _bars(fig, data, info):
     lessons = data["lessons"]
-    for ax, lesson in zip(fig.subplots(1, len(lessons), sharey=True, squeeze=False)[0], lessons):
+    axes = fig.subplots(len(lessons), 1, sharey=True, squeeze=False)[:, 0]
+    for ax, lesson in zip(axes, lessons):
         rows = [r for r in lesson["layers"] if r["parameters"]]  # pools have none
         ax.bar(range(len(rows)), [r["parameters"] for r in rows], 0.7)
-        ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], rotation=45, ha="right", fontsize=8)
-        ax.set(yscale="log", title=f"lesson {lesson['number']}: {sum(r['parameters'] for r in rows):,} in its "
-                                   "convolutions")
+        ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], fontsize=9)
+        ax.set(yscale="log", ylabel="parameters\n(log scale)")
+        ax.set_title(_bars_title(lesson, rows), fontsize=10)
         ax.grid(alpha=0.3)
-    fig.axes[0].set_ylabel("parameters per layer (log scale)")
+    log_ticks(axes[0])
+    fig.tight_layout()
 
 
 def _skeleton(fig, data, info):
@@ -81,19 +107,25 @@ def _skeleton(fig, data, info):
         ax.text(i, r["size"] + 0.5, f"{r['channels']}", ha="center", fontsize=8)
     ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], rotation=45, ha="right", fontsize=8)
     ax.set(ylim=(0, 31), ylabel="map size (pixels a side)",
-           title="map size after each layer, its channels above (blue: 3x3 or 1x1 convolution, orange: pool, "
+           title="map size after each layer, its channels above\n(blue: 3x3 or 1x1 convolution, orange: pool, "
                  "green: output)")
-    ax.title.set_fontsize(9)
+    ax.title.set_fontsize(10)
     ax.grid(alpha=0.3)
 
 
 def _losses(fig, data, info):
-    for ax, split in zip(fig.subplots(1, 2), ("train", "test")):
+    axes = fig.subplots(2, 1, sharex=True)
+    for ax, split in zip(axes, ("train", "test")):
         for lesson, style in zip(data["lessons"], ("--", "-o")):
             ax.plot(range(1, len(lesson[split]) + 1), lesson[split], style, ms=3, label=f"lesson {lesson['number']}")
-        ax.set(xlabel="epoch", ylabel=f"{split} loss (log scale)", yscale="log", title=f"{split} loss per epoch")
+        ax.set(ylabel="loss (log scale)", yscale="log")
+        ax.set_title(f"{split} loss per epoch", fontsize=10)
+        log_ticks(ax)
         ax.grid(alpha=0.3)
-        ax.legend()
+        ax.legend(fontsize=9)
+    axes[-1].set_xlabel("epoch")
+    integer_epochs(axes[-1])
+    fig.tight_layout()
 
 
 def _rf(fig, data, info):
@@ -123,21 +155,33 @@ def _rotations(fig, data, info):
 def _schedule(fig, data, info):
     ax = fig.subplots()
     xs = range(1, len(data["lr"]) + 1)
-    ax.plot(xs, data["test"], "-o", ms=3, color="C0", label="test accuracy (left)")
+    ax.plot(xs, data["test"], "-o", ms=3, color="C0", label="test accuracy (left axis)")
     ax.set(xlabel="epoch", ylabel="test accuracy (%)", title="test accuracy and the learning rate")
+    integer_epochs(ax)
     ax.grid(alpha=0.3)
     right = ax.twinx()
-    right.step(xs, data["lr"], where="mid", color="C3", label="learning rate (right)")
+    right.step(xs, data["lr"], where="mid", color="C3", label="learning rate (right axis)")
     right.set(yscale="log", ylabel="learning rate (log scale)", ylim=(min(data["lr"]) / 2, max(data["lr"]) * 2))
-    ax.legend(loc="lower left")
-    right.legend(loc="lower right")
+    right.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
+    # one legend for both axes, under the plot: inside it would hide points
+    handles = [*ax.get_legend_handles_labels()[0], *right.get_legend_handles_labels()[0]]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=9, frameon=False)
 
 
 DRAW = {PARAMETERS: _bars, SKELETON: _skeleton, LOSSES: _losses, RF: _rf, ROTATIONS: _rotations, SCHEDULE: _schedule}
-SIZE = {ROTATIONS: (11, 1.8), LOSSES: (10, 3.4), PARAMETERS: (10, 3.4)}
+SIZE = {ROTATIONS: (11, 1.8)}
+
+
+def size(data):
+    """Figure size (inches): the panels one above the other, narrow enough to read at phone width."""
+    if data["kind"] == LOSSES:
+        return 6.4, 6.2
+    if data["kind"] == PARAMETERS:
+        return 6.4, 3.2 * len(data["lessons"])
+    return SIZE.get(data["kind"], (6.8, 3.8))
 
 
 def draw(path, data, info):
-    fig = plt.figure(figsize=SIZE.get(data["kind"], (8, 3.6)))
+    fig = plt.figure(figsize=size(data))
     DRAW[data["kind"]](fig, data, info)
     save_figure(fig, path)

@@ -1,6 +1,8 @@
 """An experiment's report: per setting, the mean and spread over seeds, as a table and a figure."""
 import statistics
 
+from matplotlib.ticker import MaxNLocator
+
 from common.plots import plt, save_figure
 
 from .lessons import epoch_summary
@@ -43,37 +45,81 @@ def table(rows, evaluated_on):
     return markdown_table(headings, "llr" + "r" * (len(headings) - 3), cells) + "\n\n" + "; ".join(notes) + "\n"
 
 
+NEVER_LEARNED = 50.0  # (%) a setting whose mean final accuracy is under this stayed at chance
+
+
+def _value(row, old):
+    """A row's value under the key summarise() writes now ("final_test_acc_mean"), or under the older one
+    ("final_mean") that earlier results.json files hold."""
+    new = {"final_mean": "final_test_acc_mean", "final_std": "final_test_acc_std"}[old]
+    return row[new] if new in row else row[old]
+
+
 def first_epoch_shown(rows):
     """The first epochs sit far below the rest and would flatten the differences the figure is for:
     a run of more than five epochs is shown from its third."""
     return 3 if min(len(c) for r in rows for c in r["curves"]) > 5 else 1
 
 
+def learned(r):
+    """Whether a setting learned at all: a mean final accuracy at chance (9.8%) is drawn below the axes,
+    named there, rather than stretching them over a 90-point range."""
+    return statistics.mean(c[-1] for c in r["curves"]) >= NEVER_LEARNED
+
+
 def curve_range(rows, first):
-    """The accuracy range the mean curves span from epoch ``first`` on, with a small margin."""
-    means = [[statistics.mean(acc) for acc in zip(*r["curves"])] for r in rows]
+    """The accuracy range the mean curves span from epoch ``first`` on, with a small margin (the settings
+    that never learned left out, unless no setting learned)."""
+    means = [[statistics.mean(acc) for acc in zip(*r["curves"])] for r in rows if learned(r) or
+             not any(map(learned, rows))]
     shown = [acc for curve in means for acc in curve[first - 1:]]
     pad = max(0.05, 0.1 * (max(shown) - min(shown)))
     return min(shown) - pad, min(100.0, max(shown) + pad)
 
 
 def figure(path, rows, title, evaluated_on):
-    fig, (ax_value, ax_curve) = plt.subplots(1, 2, figsize=(11, 4))
+    """Above: each setting's final accuracy, every seed and the mean ± sd; below: the mean curve per epoch.
+    With one seed per setting, the panels say so instead of claiming a mean."""
+    one_seed = max(len(r["curves"]) for r in rows) == 1
+    fig, (ax_value, ax_curve) = plt.subplots(2, 1, figsize=(6.4, 7.6))  # one above the other: readable on a phone
+    first = first_epoch_shown(rows)
+    shown = [r for r in rows if learned(r)] or rows
+    finals_shown = [c[-1] for r in shown for c in r["curves"]]
+    if not one_seed:
+        finals_shown += [_value(r, "final_mean") + k * _value(r, "final_std") for r in shown for k in (-1, 1)]
+    low, high = min(finals_shown), max(finals_shown)
+    pad = max(0.1, 0.15 * (high - low))
+    low, high = low - pad, min(100.0, high + pad)
     for i, r in enumerate(rows):
         finals = [c[-1] for c in r["curves"]]
-        ax_value.plot([i] * len(finals), finals, "o", color="grey", alpha=0.5, ms=4)
-        ax_value.errorbar(i, r["final_test_acc_mean"], yerr=r["final_test_acc_std"], fmt="s", color="C0", capsize=4)
+        if one_seed:
+            ax_value.plot([i], finals, "s", color="C0", ms=6)
+        else:
+            ax_value.plot([i] * len(finals), finals, "o", color="grey", alpha=0.5, ms=4)
+            ax_value.errorbar(i, _value(r, "final_mean"), yerr=_value(r, "final_std"), fmt="s", color="C0",
+                              capsize=4)
+        below = "" if r in shown else f" (never learned: {statistics.mean(finals):.1f}%, below the axes)"
+        if below:
+            ax_value.annotate(f"{statistics.mean(finals):.1f}%,\nbelow the axis", (i, low), xytext=(0, 4),
+                              textcoords="offset points", ha="center", va="bottom", fontsize=8, color="dimgrey")
         mean_curve = [statistics.mean(acc) for acc in zip(*r["curves"])]
-        ax_curve.plot(range(1, len(mean_curve) + 1), mean_curve, "-o", ms=3, label=r["setting"])
+        ax_curve.plot(range(first, len(mean_curve) + 1), mean_curve[first - 1:], "-o", ms=3,
+                      label=r["setting"] + below)
+    ax_value.set_ylim(low, high)
+    ax_value.set_xlim(-0.5, len(rows) - 0.5)
     ax_value.set_xticks(range(len(rows)), [r["setting"] for r in rows], rotation=30, ha="right", fontsize=8)
-    ax_value.set(ylabel=f"final {evaluated_on} accuracy (%)", title="each seed (grey), mean ± sd (blue)")
-    first = first_epoch_shown(rows)
+    ax_value.set(ylabel=f"final {evaluated_on} accuracy (%)",
+                 title="final accuracy, one seed" if one_seed else "each seed (grey), mean ± sd (blue)")
     ax_curve.set(xlabel="epoch", ylabel=f"{evaluated_on} accuracy (%)",
-                 title="mean over the seeds" + (f", from epoch {first}" if first > 1 else ""))
+                 title=("one seed" if one_seed else "mean over the seeds")
+                 + (f", from epoch {first}" if first > 1 else ""))
     ax_curve.set_ylim(*curve_range(rows, first))
     ax_curve.set_xlim(first - 0.5, max(len(c) for r in rows for c in r["curves"]) + 0.5)
-    ax_curve.legend(fontsize=8)
+    ax_curve.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # under the panel: inside, the legend would hide points
+    ax_curve.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     for ax in (ax_value, ax_curve):
         ax.grid(alpha=0.3)
     fig.suptitle(title)
+    fig.tight_layout()
     save_figure(fig, path)

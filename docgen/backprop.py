@@ -13,6 +13,7 @@ Every number on the page is computed here: the forward and backward passes by
 the chain rule with plain Python floats (`forward_backward`), the update by the
 momentum-SGD rule (`sgd_momentum`), and, to check them, the autograd column by
 running the PyTorch snippet that the page shows (`autograd_run`).
+docgen/backprop_tables.py turns these numbers into the page's tables.
 """
 import argparse
 import math
@@ -21,6 +22,7 @@ import sys
 from common.cli import EXIT_FAILED, EXIT_OK
 from tools.lessons import ROOT
 
+from .backprop_tables import as_typed, backward_table, check_table, forward_table, six_decimals, update_table
 from .markers import replace_block
 from .pages import DOCS, refresh
 
@@ -82,10 +84,10 @@ def hand_run(steps=STEPS):
     params, buffers = [W1, *V], [0.0, 0.0, 0.0]
     history = []
     for step in range(1, steps + 1):
-        fb = forward_backward(X, params[0], params[1:], TARGET)
-        grads = [fb["d_w1"], *fb["d_v"]]
+        passes = forward_backward(X, params[0], params[1:], TARGET)
+        grads = [passes["d_w1"], *passes["d_v"]]
         new_params, new_buffers = sgd_momentum(params, grads, buffers)
-        history.append(dict(step=step, fb=fb, params=params, grads=grads, buffers_before=buffers,
+        history.append(dict(step=step, passes=passes, params=params, grads=grads, buffers_before=buffers,
                             buffers=new_buffers, new_params=new_params))
         params, buffers = new_params, new_buffers
     return history
@@ -129,110 +131,29 @@ def autograd_run():
     return [runs[step] for step in sorted(runs)]
 
 
-# ----------------------------------------------------------------- rendering
-
-def f(value):
-    """A number as the page shows it: six decimals, a true minus sign."""
-    text = f"{value:.6f}"
-    return ("−" + text[1:]) if text.startswith("-") else text
-
-
-def fp(value):
-    """A number inside a formula: negative ones in parentheses, so "x × (−0.2)" reads clearly."""
-    return f"({f(value)})" if value < 0 else f(value)
-
-
-def n(value):
-    """A given constant as typed (1.5, not 1.500000)."""
-    text = repr(value)
-    return ("−" + text[1:]) if text.startswith("-") else text
-
-
-def forward_table(fb):
-    x, w1, v, t = fb["x"], fb["w1"], fb["v"], fb["target"]
-    s, p = fb["s"], fb["p"]
-    rows = [
-        ("input", "x", n(x)),
-        ("weighted input", f"z = w1 · x = {f(w1)} × {n(x)}", f(fb["z"])),
-        ("ReLU", f"a = max(0, z) = max(0, {f(fb['z'])})", f(fb["a"])),
-        ("score of class 0", f"s0 = v0 · a = {f(v[0])} × {f(fb['a'])}", f(s[0])),
-        ("score of class 1", f"s1 = v1 · a = {f(v[1])} × {fp(fb['a'])}", f(s[1])),
-        ("log of the sum", f"log(e^s0 + e^s1) = log(e^{fp(s[0])} + e^{fp(s[1])})", f(fb["log_sum"])),
-        ("log-probability of class 0", "log p0 = s0 − log(e^s0 + e^s1)", f(fb["log_p"][0])),
-        ("log-probability of class 1", "log p1 = s1 − log(e^s0 + e^s1)", f(fb["log_p"][1])),
-        ("probabilities", "p0 = e^(log p0), p1 = e^(log p1)", f"{f(p[0])}, {f(p[1])}"),
-        (f"loss (target class {t})", f"L = −log p{t}", f(fb["loss"])),
-    ]
-    return _table(("what", "formula", "value"), rows)
-
-
-def backward_table(fb):
-    v, d_s, a = fb["v"], fb["d_s"], fb["a"]
-    y = [int(c) for c in fb["y"]]
-    rows = [
-        ("∂L/∂s0", f"p0 − y0 = {f(fb['p'][0])} − {y[0]}", f(d_s[0])),
-        ("∂L/∂s1", f"p1 − y1 = {f(fb['p'][1])} − {y[1]}", f(d_s[1])),
-        ("∂L/∂v0", f"∂L/∂s0 · a = {f(d_s[0])} × {f(a)}", f(fb["d_v"][0])),
-        ("∂L/∂v1", f"∂L/∂s1 · a = {f(d_s[1])} × {f(a)}", f(fb["d_v"][1])),
-        ("∂L/∂a", f"∂L/∂s0 · v0 + ∂L/∂s1 · v1 = {f(d_s[0])} × {fp(v[0])} + {fp(d_s[1])} × {fp(v[1])}",
-         f(fb["d_a"])),
-        ("∂L/∂z", f"∂L/∂a · (1 if z > 0 else 0) = {f(fb['d_a'])} × {int(fb['relu_slope'])}", f(fb["d_z"])),
-        ("∂L/∂w1", f"∂L/∂z · x = {f(fb['d_z'])} × {n(fb['x'])}", f(fb["d_w1"])),
-    ]
-    return _table(("gradient", "chain rule", "value"), rows)
-
-
-NAMES = ("w1", "v0", "v1")
-
-
-def update_table(entry):
-    rows = []
-    for name, w, g, b0, b, w_new in zip(NAMES, entry["params"], entry["grads"], entry["buffers_before"],
-                                        entry["buffers"], entry["new_params"]):
-        rows.append((name, f(w), f(g), f"{n(MOMENTUM)} × {fp(b0)} + {fp(g)} = {f(b)}",
-                     f"{f(w)} − {n(LR)} × {fp(b)} = {f(w_new)}"))
-    head = ("parameter", "value w", "gradient g", f"momentum buffer b = {n(MOMENTUM)} · b + g", "new value w − lr · b")
-    return _table(head, rows)
-
-
-def check_table(history, torch_runs):
-    rows = []
-    for entry, run in zip(history, torch_runs):
-        k = entry["step"]
-        rows.append((f"step {k}: loss", f(entry["fb"]["loss"]), f(run["loss"])))
-        for name, g, tg in zip(NAMES, entry["grads"], run["grads"]):
-            rows.append((f"step {k}: ∂L/∂{name}", f(g), f(tg)))
-        for name, w, tw in zip(NAMES, entry["new_params"], run["params"]):
-            rows.append((f"step {k}: {name} after the step", f(w), f(tw)))
-    return _table(("quantity", "by hand", "autograd and torch.optim.SGD"), rows)
-
-
-def _table(head, rows):
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def render():
     """The markdown of the worked example: the content of the page's generated block."""
     history = hand_run()
     first, second = history[0], history[1]
+    first_loss, second_loss = first["passes"]["loss"], second["passes"]["loss"]
     parts = [
         "### The numbers",
-        f"Input x = {n(X)}, target class {TARGET}; starting weights w1 = {n(W1)}, v0 = {n(V[0])}, "
-        f"v1 = {n(V[1])}; learning rate {n(LR)} and momentum {n(MOMENTUM)}, as in the lessons.",
+        f"Input x = {as_typed(X)}, target class {TARGET}; starting weights w1 = {as_typed(W1)}, "
+        f"v0 = {as_typed(V[0])}, v1 = {as_typed(V[1])}; learning rate {as_typed(LR)} and momentum "
+        f"{as_typed(MOMENTUM)}, as in the lessons.",
         "### Forward pass",
-        forward_table(first["fb"]),
+        forward_table(first["passes"]),
         "### Backward pass",
         "From the loss back to the input, each gradient is the one before it times a local derivative:",
-        backward_table(first["fb"]),
+        backward_table(first["passes"]),
         "### The update: SGD with momentum",
         "Step 1. The momentum buffers start at 0, so the first buffer is just the gradient:",
-        update_table(first),
+        update_table(first, LR, MOMENTUM),
         "Step 2. A new forward and backward pass at the new weights gives new gradients, and a loss of "
-        f"{f(second['fb']['loss'])}, {'lower' if second['fb']['loss'] < first['fb']['loss'] else 'not lower'} "
-        f"than step 1's {f(first['fb']['loss'])}. Now the buffer carries {n(MOMENTUM)} of step 1's buffer along:",
-        update_table(second),
+        f"{six_decimals(second_loss)}, {'lower' if second_loss < first_loss else 'not lower'} "
+        f"than step 1's {six_decimals(first_loss)}. Now the buffer carries {as_typed(MOMENTUM)} of step 1's "
+        "buffer along:",
+        update_table(second, LR, MOMENTUM),
         "### Checked against autograd",
         "The same network in PyTorch; the column on the right below is what this code prints:",
         "```python\n" + SNIPPET.rstrip("\n") + "\n```",

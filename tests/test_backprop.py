@@ -46,7 +46,7 @@ def test_hand_momentum_sgd_matches_torch_optim_sgd():
         loss = F.nll_loss(F.log_softmax((torch.relu(w1 * backprop.X) * v).unsqueeze(0), dim=1),
                           torch.tensor([backprop.TARGET]))
         loss.backward()
-        assert entry["fb"]["loss"] == pytest.approx(loss.item(), abs=TOL)
+        assert entry["passes"]["loss"] == pytest.approx(loss.item(), abs=TOL)
         assert entry["grads"] == pytest.approx([w1.grad.item(), *v.grad.tolist()], abs=TOL)
         optimizer.step()
         assert entry["new_params"] == pytest.approx([w1.item(), *v.tolist()], abs=TOL)
@@ -56,7 +56,7 @@ def test_hand_momentum_sgd_matches_torch_optim_sgd():
 
 def test_the_page_snippet_agrees_with_the_hand_computation():
     for entry, run in zip(backprop.hand_run(), backprop.autograd_run(), strict=True):
-        assert entry["fb"]["loss"] == pytest.approx(run["loss"], abs=TOL)
+        assert entry["passes"]["loss"] == pytest.approx(run["loss"], abs=TOL)
         assert entry["grads"] == pytest.approx(run["grads"], abs=TOL)
         assert entry["new_params"] == pytest.approx(run["params"], abs=TOL)
 

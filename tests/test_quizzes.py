@@ -2,25 +2,14 @@
 of thumb: not by always picking the same letter, nor by picking the longest (or,
 once the longest is avoided, the shortest) option.
 
-Each question is written as
-
-    ### N. The question?
-
-    - **A.** an option
-    - **B.** another option
-    ...
-
-    <details markdown="1"><summary>Answer</summary>
-
-    **B.** Why B is right.
-
-    </details>
+How a question is written, and the parser that reads it: tests/quiz_parser.py.
 """
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from quiz_parser import ANSWER_CLOSE, ANSWER_OPEN, QuizFormatError, parse
 
 QUIZ_DIR = Path(__file__).resolve().parent.parent / "docs" / "quiz"
 QUIZZES = sorted(QUIZ_DIR.glob("*.md"))
@@ -29,79 +18,6 @@ ANSWERS_PER_LETTER = (0.20, 0.30)  # each letter's share of all answers, over ev
 MAX_SHARE_IN_ONE_QUIZ = 0.5  # no quiz has more than half of its answers on one letter
 MAX_LONGEST_CORRECT = 1 / 3  # the correct option is the longest in at most a third of all questions
 MAX_SHORTEST_CORRECT = 1 / 3  # ... and the shortest in at most a third
-
-QUESTION = re.compile(r"^### (\d+)\. (.+)$")
-OPTION = re.compile(r"^- \*\*([A-Z])\.\*\* (.+)$")
-ANSWER_OPEN = '<details markdown="1"><summary>Answer</summary>'
-ANSWER_CLOSE = "</details>"
-MARKED = re.compile(r"\*\*([A-Z])\.\*\*")
-
-
-class QuizFormatError(AssertionError):
-    pass
-
-
-def parse(text, name="quiz"):
-    """The questions of one quiz page: a list of dicts with number, question,
-    options (letter -> text, in order) and answer (the marked letter)."""
-    questions = []
-    current = None
-    in_answer = False
-    answer_lines = []
-
-    def fail(line_no, message):
-        raise QuizFormatError(f"{name}, line {line_no}: {message}")
-
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if in_answer:
-            if QUESTION.match(line) or OPTION.match(line):
-                fail(line_no, f"question {current['number']}: its answer block is not closed by {ANSWER_CLOSE}")
-            if line.strip() == ANSWER_CLOSE:
-                in_answer = False
-                body = "\n".join(answer_lines).strip()
-                first = MARKED.match(body)
-                if not first:
-                    fail(line_no, f"question {current['number']}: the answer must start with **X.**")
-                if len(MARKED.findall(body)) != 1:
-                    fail(line_no, f"question {current['number']}: mark exactly one answer (**X.**) in its block")
-                if not body[first.end():].strip():
-                    fail(line_no, f"question {current['number']}: the answer has no explanation")
-                current["answers"].append(first.group(1))
-                answer_lines = []
-            else:
-                answer_lines.append(line)
-            continue
-        q = QUESTION.match(line)
-        if q:
-            current = {"number": int(q.group(1)), "question": q.group(2).strip(), "options": {}, "answers": []}
-            questions.append(current)
-            continue
-        o = OPTION.match(line)
-        if o:
-            if current is None:
-                fail(line_no, "an option before the first question")
-            if current["answers"]:
-                fail(line_no, f"question {current['number']}: an option after its answer")
-            letter = o.group(1)
-            if letter in current["options"]:
-                fail(line_no, f"question {current['number']}: option {letter} twice")
-            current["options"][letter] = o.group(2).strip()
-            continue
-        if line.strip() == ANSWER_OPEN:
-            if current is None:
-                fail(line_no, "an answer before the first question")
-            in_answer = True
-            continue
-        if line.lstrip().startswith("- **"):
-            fail(line_no, f"an option not written as '- **X.** text': {line!r}")
-    if in_answer:
-        raise QuizFormatError(f"{name}: an answer block is never closed")
-    for q in questions:
-        if len(q["answers"]) != 1:
-            raise QuizFormatError(
-                f"{name}, question {q['number']}: {len(q['answers'])} answer blocks, expected exactly one")
-        q["answer"] = q.pop("answers")[0]
-    return questions
 
 
 def correct_is_longest(question):

@@ -94,6 +94,18 @@ def markdown(summary):
                           "rrrrL", rows) + "\n"
 
 
+def runs_folder(script, device, out=None):
+    """Where the runs and the summary go: ``out``; else results/<script> for CPU runs, runs/<script>/seeds-<device>
+    for others (the recorded seeds are CPU runs, like every recorded run: see common/cli.py)."""
+    if out:
+        return ROOT / out
+    if device == "cpu":
+        return RESULTS / script.stem
+    base = ROOT / RUNS / script.stem / f"seeds-{device}"
+    print(f"the runs on {device} go to {base.relative_to(ROOT)}/ (results/ holds CPU runs)")
+    return base
+
+
 def main(argv=None):
     # No abbreviations: --seed must reach the check below, not be read as --seeds.
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -122,13 +134,7 @@ def main(argv=None):
     refuse_unusable_device(parser, args.device)
     script = resolve(args.script)
     device = pick_device(args.device).type
-    if args.out:
-        base = ROOT / args.out
-    elif device == "cpu":
-        base = RESULTS / script.stem
-    else:  # the recorded seeds are CPU runs, like every recorded run (see common/cli.py)
-        base = ROOT / RUNS / script.stem / f"seeds-{device}"
-        print(f"the runs on {device} go to {base.relative_to(ROOT)}/ (results/ holds CPU runs)")
+    base = runs_folder(script, device, args.out)
     record = recorded(script) if args.out is None else None  # seed 1's recorded run counts for results/ only
     runs = {}
     for seed in args.seeds:

@@ -48,13 +48,6 @@ def table(rows, evaluated_on):
 NEVER_LEARNED = 50.0  # (%) a setting whose mean final accuracy is under this stayed at chance
 
 
-def _value(row, old):
-    """A row's value under the key summarise() writes now ("final_test_acc_mean"), or under the older one
-    ("final_mean") that earlier results.json files hold."""
-    new = {"final_mean": "final_test_acc_mean", "final_std": "final_test_acc_std"}[old]
-    return row[new] if new in row else row[old]
-
-
 def first_epoch_shown(rows):
     """The first epochs sit far below the rest and would flatten the differences the figure is for:
     a run of more than five epochs is shown from its third."""
@@ -86,7 +79,7 @@ def figure(path, rows, title, evaluated_on):
     shown = [r for r in rows if learned(r)] or rows
     finals_shown = [c[-1] for r in shown for c in r["curves"]]
     if not one_seed:
-        finals_shown += [_value(r, "final_mean") + k * _value(r, "final_std") for r in shown for k in (-1, 1)]
+        finals_shown += [r["final_test_acc_mean"] + k * r["final_test_acc_std"] for r in shown for k in (-1, 1)]
     low, high = min(finals_shown), max(finals_shown)
     pad = max(0.1, 0.15 * (high - low))
     low, high = low - pad, min(100.0, high + pad)
@@ -96,7 +89,7 @@ def figure(path, rows, title, evaluated_on):
             ax_value.plot([i], finals, "s", color="C0", ms=6)
         else:
             ax_value.plot([i] * len(finals), finals, "o", color="grey", alpha=0.5, ms=4)
-            ax_value.errorbar(i, _value(r, "final_mean"), yerr=_value(r, "final_std"), fmt="s", color="C0",
+            ax_value.errorbar(i, r["final_test_acc_mean"], yerr=r["final_test_acc_std"], fmt="s", color="C0",
                               capsize=4)
         below = "" if r in shown else f" (never learned: {statistics.mean(finals):.1f}%, below the axes)"
         if below:

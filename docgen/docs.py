@@ -64,7 +64,8 @@ def headline_block(lessons):
     if seeds:
         text += (f" Over seeds {', '.join(str(r['seed']) for r in seeds['seeds'])}, the final test accuracy is "
                  f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f} and the lowest of the last "
-                 f"five {seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} (mean ± std).")
+                 f"five {seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} "
+                 f"(mean ± std).")
     text += (f" The recorded run, seed 1, reaches {pct(s['last_test_acc'])} after {s['epochs']} epochs, with at least "
              f"{pct(s['min_last5_test_acc'])} in every one of the last five; it took "
              f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")

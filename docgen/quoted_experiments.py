@@ -10,6 +10,7 @@ from tools.lessons import RESULTS, ROOT, resolve
 from tools.summary import FINAL, LOWEST, said
 
 from .pages import IMG as DOCS_IMG
+from .tables import CHANCE
 
 EXPERIMENTS = RESULTS / "experiments"
 IMG = DOCS_IMG / "experiments"
@@ -41,6 +42,8 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code10-dropout-block2": (("choosing.md",), copy_of_lesson_10("code10-dropout-block2")),
     "code10-wider-transition": (("choosing.md",), copy_of_lesson_10("code10-wider-transition")),
     "code10-wider-first": (("choosing.md",), copy_of_lesson_10("code10-wider-first")),
+    "code02-lr-seeds": (("choosing.md",), "2 --set LR=0.01,0.05 --seeds 1 2 3 4 5 --validation --epochs 5 --jobs 2"),
+    "code03-lr-seeds": (("choosing.md",), "3 --set LR=0.01,0.05 --seeds 1 2 3 4 5 --validation --epochs 5 --jobs 2"),
     "code10-wider-block1": (("choosing.md",), copy_of_lesson_10("code10-wider-block1", "DROPOUT=0")),
     "code10-wide-block1": (("choosing.md",), copy_of_lesson_10("code10-wide-block1", "DROPOUT=0", "1")),
 }
@@ -73,8 +76,20 @@ def block(name):
     r = json.loads((folder / "results.json").read_text())
     label = [f"*A record of an earlier version: {EARLIER[name]}.*", ""] if name in EARLIER else []
     return "\n".join([*label, f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(),
-                      *verdicts(name), "",
+                      *verdicts(name), *never_learned(r["rows"]), "",
                       f"![{r['script']} on the {r['evaluated_on']} images: {name}](img/experiments/{name}.png)"])
+
+
+def never_learned(rows):
+    """A line per row with seeds that stayed at chance, which a mean ± sd hides."""
+    lines = []
+    for row in rows:
+        stuck = [seed for seed, curve in zip(row["seeds"], row["curves"]) if curve[-1] < CHANCE]
+        if stuck:
+            of = f"{len(stuck)} of {len(row['seeds'])} seed{'s' if len(row['seeds']) > 1 else ''}"
+            lines.append(f"- `{row['setting']}`: {of} never learned "
+                         f"(seed{'s' if len(stuck) > 1 else ''} {', '.join(map(str, stuck))}: at chance to the end)")
+    return ["", *lines] if lines else []
 
 
 def _spread(row, key):

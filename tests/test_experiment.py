@@ -137,4 +137,5 @@ def test_jobs_train_runs_side_by_side_in_processes_of_their_own_with_a_reference
     assert rows["two"][0]["curves"] != rows["two"][1]["curves"]  # LR=0.01 is not the script's 0.05
     for one, two in zip(rows["one"], rows["two"]):
         assert one["seeds"] == two["seeds"] == [1, 2]
-        assert one["final_test_acc_mean"] == pytest.approx(two["final_test_acc_mean"], abs=1.0)  # other threads: other last digits
+        # Other threads add up in another order: the same accuracies to within a point, not to the last digit.
+        assert one["final_test_acc_mean"] == pytest.approx(two["final_test_acc_mean"], abs=1.0)

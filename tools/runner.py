@@ -155,7 +155,8 @@ def run_all(rows, jobs, evaluated_on):
                     failed.append(f"{keys[run]} seed {run.seed} (see {run.folder / 'run.log'})")
                     continue
                 done[keys[run]][run.seed] = m
-                bar.write(f"{keys[run]} seed {run.seed}: final {evaluated_on} accuracy {m['epochs'][-1]['test_acc']:.2f}%")
+                final = m["epochs"][-1]["test_acc"]
+                bar.write(f"{keys[run]} seed {run.seed}: final {evaluated_on} accuracy {final:.2f}%")
         except KeyboardInterrupt:
             return None, None
     ordered = {key: [done[key][run.seed] for run in runs if run.seed in done[key]] for key, runs in rows.items()}

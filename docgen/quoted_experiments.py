@@ -43,7 +43,6 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code10-wider-transition": (("choosing.md",), copy_of_lesson_10("code10-wider-transition")),
     "code10-wider-first": (("choosing.md",), copy_of_lesson_10("code10-wider-first")),
     "code02-lr-seeds": (("choosing.md",), "2 --set LR=0.01,0.05 --seeds 1 2 3 4 5 --validation --epochs 5 --jobs 2"),
-    "code03-lr-seeds": (("choosing.md",), "3 --set LR=0.01,0.05 --seeds 1 2 3 4 5 --validation --epochs 5 --jobs 2"),
     "code10-wider-block1": (("choosing.md",), copy_of_lesson_10("code10-wider-block1", "DROPOUT=0")),
     "code10-wide-block1": (("choosing.md",), copy_of_lesson_10("code10-wide-block1", "DROPOUT=0", "1")),
 }

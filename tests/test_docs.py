@@ -107,7 +107,8 @@ def test_a_quoted_record_of_an_earlier_script_is_stale_unless_its_page_labels_it
     assert len(stale) == 1 and "results/experiments/try/ ran an earlier lesson.py" in stale[0]
     monkeypatch.setattr(quoted, "EARLIER", {"try": "the lesson before EPOCHS"})
     assert quoted.stale_records() == []
-    (run.parents[2] / "results.json").write_text(json.dumps({"command": "c", "script": "lesson", "evaluated_on": "v"}))
+    (run.parents[2] / "results.json").write_text(json.dumps({"command": "c", "script": "lesson", "evaluated_on": "v",
+                                                               "rows": []}))
     (run.parents[2] / "table.md").write_text("| table |")
     assert quoted.block("try").startswith("*A record of an earlier version: the lesson before EPOCHS.*")
 

@@ -7,7 +7,7 @@ change with the matplotlib version).
 - docs/img/<script>/compare.png: a lesson's test accuracy per epoch beside
   the previous lesson's, with the spread over seeds where seeds are recorded,
   on an axis that holds every point drawn (see compare_range); a seed that
-  never learned (below FLOOR) is left out of the spread and named in the legend.
+  never learned (tools.summary.never_learned) is left out of the spread and named in the legend.
 - docs/img/all_lessons.png: the test accuracy per epoch of all ten lessons.
 - docs/img/summary.png: the accuracy and the parameters of each lesson.
 """
@@ -20,17 +20,16 @@ from common.goal import GOAL
 from common.files import atomic_path
 from common.plots import integer_epochs, log_ticks, plt, save_figure
 from tools.lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
+from tools.summary import never_learned
 
 from . import idea_figures
 from .pages import IMG
 BAND = (97.0, 99.8)  # accuracy axis (%) of all_lessons.png: where the lessons after the first few epochs differ
-FLOOR = 50.0  # (%) a seed whose final test accuracy is under this never learned (lessons 2 and 3 each have
-#               one at 9.8%, chance): the compare figures name it rather than stretch their axis to it
 
 
 def test_curves(script):
     """Test accuracy per epoch of the recorded run (seed 1), and per epoch the lowest and highest over every
-    recorded seed, if there are several; a seed that never learned (final accuracy under FLOOR) is left out
+    recorded seed, if there are several; a seed that never learned (tools.summary.never_learned) is left out
     of the spread and named in "stuck" with its final accuracy."""
     main = recorded(script)
     if main is None:
@@ -39,7 +38,7 @@ def test_curves(script):
                           sorted((RESULTS / Path(script).stem / "seeds").glob("seed*/metrics.json")))
               if m is not None and m["settings"]["seed"] != 1 and not from_other_source(script, m)
               and len(m["epochs"]) == len(main["epochs"])]
-    stuck = [m for m in others if m["epochs"][-1]["test_acc"] < FLOOR]
+    stuck = [m for m in others if never_learned(m["epochs"][-1]["test_acc"])]
     runs = [main] + [m for m in others if m not in stuck]
     curves = [[e["test_acc"] for e in m["epochs"]] for m in runs]
     spread = {"low": [min(c) for c in zip(*curves)], "high": [max(c) for c in zip(*curves)]} if len(runs) > 1 else None

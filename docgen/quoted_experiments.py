@@ -8,9 +8,9 @@ import shlex
 from common.source import source_digest
 from tools.lessons import RESULTS, ROOT, resolve
 from tools.summary import FINAL, LOWEST, said
+from tools.summary import never_learned as stayed_at_chance
 
 from .pages import IMG as DOCS_IMG
-from .tables import CHANCE
 
 EXPERIMENTS = RESULTS / "experiments"
 IMG = DOCS_IMG / "experiments"
@@ -83,7 +83,7 @@ def never_learned(rows):
     """A line per row with seeds that stayed at chance, which a mean ± sd hides."""
     lines = []
     for row in rows:
-        stuck = [seed for seed, curve in zip(row["seeds"], row["curves"]) if curve[-1] < CHANCE]
+        stuck = [seed for seed, curve in zip(row["seeds"], row["curves"]) if stayed_at_chance(curve[-1])]
         if stuck:
             of = f"{len(stuck)} of {len(row['seeds'])} seed{'s' if len(row['seeds']) > 1 else ''}"
             lines.append(f"- `{row['setting']}`: {of} never learned "

@@ -11,6 +11,7 @@ import statistics
 from common.goal import GOAL
 from tools.lessons import seeds_of, summary_of
 from tools.summary import FINAL, LOWEST, goal_verdict, markdown_table, said
+from tools.summary import never_learned as stayed_at_chance
 
 
 def lesson_table(lessons, columns, legend=None):
@@ -43,13 +44,10 @@ def why_one_seed(info):
     return f"a run of lesson 1 takes {run['total_seconds'] / 60:.0f} minutes on a {run['device_name']}"
 
 
-CHANCE = 20.0  # a final test accuracy below this (%): the run never learned (ten classes: 10% is chance)
-
-
 def never_learned(info):
     """The recorded seeds of a lesson whose run stayed at chance."""
     summary = seeds_of(info.script)
-    return [r["seed"] for r in summary["seeds"] if r["final_test_acc"] < CHANCE] if summary else []
+    return [r["seed"] for r in summary["seeds"] if stayed_at_chance(r["final_test_acc"])] if summary else []
 
 
 def seeds_cell(info, run):

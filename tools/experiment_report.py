@@ -1,12 +1,10 @@
 """An experiment's report: per setting, the mean and spread over seeds, as a table and a figure."""
 import statistics
 
-from matplotlib.ticker import MaxNLocator
-
-from common.plots import plt, save_figure
+from common.plots import integer_epochs, plt, save_figure
 
 from .lessons import epoch_summary
-from .summary import markdown_table, over_seeds
+from .summary import markdown_table, never_learned, over_seeds
 
 
 def summarise(points):
@@ -45,9 +43,6 @@ def table(rows, evaluated_on):
     return markdown_table(headings, "llr" + "r" * (len(headings) - 3), cells) + "\n\n" + "; ".join(notes) + "\n"
 
 
-NEVER_LEARNED = 50.0  # (%) a setting whose mean final accuracy is under this stayed at chance
-
-
 def first_epoch_shown(rows):
     """The first epochs sit far below the rest and would flatten the differences the figure is for:
     a run of more than five epochs is shown from its third."""
@@ -57,7 +52,7 @@ def first_epoch_shown(rows):
 def learned(r):
     """Whether a setting learned at all: a mean final accuracy at chance (9.8%) is drawn below the axes,
     named there, rather than stretching them over a 90-point range."""
-    return statistics.mean(c[-1] for c in r["curves"]) >= NEVER_LEARNED
+    return not never_learned(statistics.mean(c[-1] for c in r["curves"]))
 
 
 def curve_range(rows, first):
@@ -108,7 +103,7 @@ def figure(path, rows, title, evaluated_on):
                  + (f", from epoch {first}" if first > 1 else ""))
     ax_curve.set_ylim(*curve_range(rows, first))
     ax_curve.set_xlim(first - 0.5, max(len(c) for r in rows for c in r["curves"]) + 0.5)
-    ax_curve.xaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_epochs(ax_curve)
     # under the panel: inside, the legend would hide points
     ax_curve.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     for ax in (ax_value, ax_curve):

@@ -110,6 +110,11 @@ def run_one(run):
     return m
 
 
+def threads_each(jobs):
+    """The CPU threads each of ``jobs`` runs side by side gets: its share of the cores, at least one."""
+    return max(1, (os.cpu_count() or 1) // jobs)
+
+
 def _share_the_cores(threads):
     import torch
 
@@ -122,9 +127,8 @@ def _finishing(todo, jobs):
         for run in todo:
             yield run, run_one(run)
         return
-    threads = max(1, (os.cpu_count() or 1) // jobs)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_share_the_cores, initargs=(threads,)) as pool:
+                             initializer=_share_the_cores, initargs=(threads_each(jobs),)) as pool:
         futures = {pool.submit(run_one, run): run for run in todo}
         try:
             for future in as_completed(futures):

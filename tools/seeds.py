@@ -28,6 +28,7 @@ from common.files import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
 
 from .lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
+from .runner import threads_each
 from .summary import markdown_table, over_seeds
 
 
@@ -63,7 +64,7 @@ def train_seeds(script, seeds, extra, base, jobs):
     """{seed: metrics} of every seed in ``seeds``, ``jobs`` at a time, each with its share of the CPU's cores."""
     if jobs == 1:
         return {seed: run_seed(script, seed, extra, base) for seed in seeds}
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    threads = threads_each(jobs)
     with ThreadPoolExecutor(jobs) as pool:
         return dict(zip(seeds, pool.map(lambda seed: run_seed(script, seed, extra, base, threads), seeds)))
 

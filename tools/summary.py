@@ -7,6 +7,14 @@ import statistics
 FINAL, LOWEST = "final_test_acc", "min_last5_test_acc"  # the last epoch's accuracy; the lowest of the last five
 
 
+CHANCE = 20.0  # (%) a final accuracy below this: the run never learned (ten classes: a guess scores 10%)
+
+
+def never_learned(final_acc):
+    """Did a run that ended at ``final_acc`` (%) stay at chance?"""
+    return final_acc < CHANCE
+
+
 def mean_and_sd(values):
     """Mean and sample standard deviation (0 for a single value)."""
     values = list(values)

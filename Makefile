@@ -32,11 +32,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-docs.txt 
 train: setup
 	$(PY) $(LESSON)
 
+# -n auto (pytest-xdist): one worker per core, each taking the next test as the last finishes.
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 test-fast: setup
-	$(PY) -m pytest --skip-slow
+	$(PY) -m pytest -n auto --skip-slow
 
 # Record all ten lessons anew (--record) for their full length, in order, then
 # refresh the headers. The recorded runs are CPU runs, also on a machine with a GPU.

@@ -103,19 +103,27 @@ def output_folder(args, device):
     an edited script never writes over its recorded run. (A --record run
     trains there too; only once complete is it copied to results/<script>/.)"""
     if args.out is not None:
-        folder = args.out
-    else:
-        tags = [*args.changed, *(["validation"] if args.validation else []),
-                *([f"limit{args.limit}"] if args.limit else []), *([device.type] if device.type != "cpu" else []),
-                *(["record"] if args.record else [])]
-        name = "-".join([time.strftime("%Y%m%d-%H%M%S"), *tags])
-        folder = RUNS / args.script / name
-        n = 1
-        while folder.exists():
-            n += 1
-            folder = RUNS / args.script / f"{name}-{n}"
+        return _made(args.out, exist_ok=True)
+    tags = [*args.changed, *(["validation"] if args.validation else []),
+            *([f"limit{args.limit}"] if args.limit else []), *([device.type] if device.type != "cpu" else []),
+            *(["record"] if args.record else [])]
+    name = "-".join([time.strftime("%Y%m%d-%H%M%S"), *tags])
+    n = 1
+    while True:  # mkdir claims a name atomically: two runs started in the same second get one each
+        folder = _made(RUNS / args.script / (name if n == 1 else f"{name}-{n}"), exist_ok=False)
+        if folder is not None:
+            return folder
+        n += 1
+
+
+def _made(folder, exist_ok):
+    """``folder``, created; None where it exists and that is not allowed."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=exist_ok)
+    except FileExistsError:
+        if exist_ok:  # a file stands where the folder should be
+            raise SystemExit(f"error: cannot write the run to {folder}: a file of that name exists") from None
+        return None
     except OSError as err:
         raise SystemExit(f"error: cannot write the run to {folder}: {err.strerror or err}") from None
     return folder

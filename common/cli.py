@@ -1,6 +1,7 @@
 """The command line every lesson script shares, and where its run goes."""
 import argparse
 import ast
+import itertools
 import math
 import time
 from pathlib import Path
@@ -103,27 +104,26 @@ def output_folder(args, device):
     an edited script never writes over its recorded run. (A --record run
     trains there too; only once complete is it copied to results/<script>/.)"""
     if args.out is not None:
-        return _made(args.out, exist_ok=True)
+        _make(args.out, exist_ok=True)
+        return args.out
     tags = [*args.changed, *(["validation"] if args.validation else []),
             *([f"limit{args.limit}"] if args.limit else []), *([device.type] if device.type != "cpu" else []),
             *(["record"] if args.record else [])]
     name = "-".join([time.strftime("%Y%m%d-%H%M%S"), *tags])
-    n = 1
-    while True:  # mkdir claims a name atomically: two runs started in the same second get one each
-        folder = _made(RUNS / args.script / (name if n == 1 else f"{name}-{n}"), exist_ok=False)
-        if folder is not None:
+    for n in itertools.count(1):
+        folder = RUNS / args.script / (name if n == 1 else f"{name}-{n}")
+        try:
+            _make(folder, exist_ok=False)  # claims the name at once: two runs started together get one each
             return folder
-        n += 1
+        except FileExistsError:
+            continue
 
 
-def _made(folder, exist_ok):
-    """``folder``, created; None where it exists and that is not allowed."""
+def _make(folder, exist_ok):
+    """Create ``folder``; a failure is a one-line error, except a name already taken where that is not allowed."""
     try:
         folder.mkdir(parents=True, exist_ok=exist_ok)
-    except FileExistsError:
-        if exist_ok:  # a file stands where the folder should be
-            raise SystemExit(f"error: cannot write the run to {folder}: a file of that name exists") from None
-        return None
     except OSError as err:
+        if isinstance(err, FileExistsError) and not exist_ok:
+            raise
         raise SystemExit(f"error: cannot write the run to {folder}: {err.strerror or err}") from None
-    return folder

@@ -3,6 +3,7 @@ no run but an explicit recording writes results/."""
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -77,6 +78,22 @@ def test_every_run_trains_in_a_folder_of_its_own(tmp_path, monkeypatch):
     assert folder("--lr", "0.5", "--seed", "2").name.endswith("-lr0.5-seed2")
     assert folder("--validation", "--limit", "100").name.endswith("-validation-limit100")
     assert folder(device="cuda").name.endswith("-cuda")
+
+
+def test_a_run_started_in_the_same_instant_as_another_takes_the_next_name(tmp_path, monkeypatch):
+    """Another run creates the folder between this one choosing its name and creating it."""
+    monkeypatch.chdir(tmp_path)
+    make, theirs = Path.mkdir, []
+
+    def another_run_first(path, *args, **kwargs):
+        if not theirs and path.parent == cli.RUNS / "code99_test":
+            theirs.append(path)
+            make(path, parents=True)
+        return make(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", another_run_first)
+    mine = folder()
+    assert theirs and mine.parent == theirs[0].parent and mine != theirs[0] and mine.is_dir()
 
 
 def test_an_unwritable_folder_is_one_line(tmp_path):

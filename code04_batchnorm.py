@@ -19,11 +19,12 @@ Analysis:
     also learns with every seed, where lessons 2 and 3 each lost one, and its
     three seeds end within a few hundredths of a point of each other. The
     price shows in the other column. Train accuracy races ahead of test
-    accuracy, and test accuracy wobbles from epoch to epoch instead of climbing
-    steadily. The test loss is lowest before the end (at epoch 8 in this run)
-    and then rises while the train loss keeps falling, in every seed: the
-    network now fits its training images better than it generalises. That is what lesson 5's Dropout is for.
-    BatchNorm added two parameters per channel, a scale and a shift.
+    accuracy, and test accuracy wobbles from epoch to epoch instead of
+    climbing steadily. The test loss is lowest before the end (at epoch 8 in
+    this run) and then rises while the train loss keeps falling, in every
+    seed: the network now fits its training images better than it
+    generalises. That is what lesson 5's Dropout is for. BatchNorm added two
+    parameters per channel, a scale and a shift.
 """
 import sys
 

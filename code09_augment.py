@@ -14,12 +14,13 @@ Results:
 Analysis:
     Rotating the training digits makes them harder to fit: train accuracy
     ends lower than lesson 8's. On the test set, over three seeds, the gain
-    over lesson 8 is inside the seed-to-seed noise, on the final accuracy
-    and on the lowest of the last five (the table over seeds gives both with
-    their errors). Three seeds are few for a gain this small. At the full learning rate
-    test accuracy moves from epoch to epoch by about as much as the rotation
-    could add, and in no seed does every one of the last five epochs reach
-    99.4%. Lesson 10 changes only the learning rate's schedule to settle it.
+    over lesson 8 is inside the seed-to-seed noise, on the final accuracy and
+    on the lowest of the last five (the table over seeds gives both with
+    their errors). Three seeds are few for a gain this small. At the full
+    learning rate test accuracy moves from epoch to epoch by about as much as
+    the rotation could add, and in no seed does every one of the last five
+    epochs reach 99.4%. Lesson 10 changes only the learning rate's schedule
+    to settle it.
 """
 import sys
 

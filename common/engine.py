@@ -43,8 +43,9 @@ def _sync_every(device):
     return 1 if device.type == "cpu" else 25
 
 
-def train(model, device, train_loader, optimizer, epoch, show_progress=True):
-    """One pass over the training batches, one SGD step per batch."""
+def train(model, device, train_loader, optimizer, epoch, scheduler=None, show_progress=True):
+    """One pass over the training batches, one SGD step per batch; ``scheduler``, if given, steps after
+    every batch (OneCycleLR). A scheduler that counts epochs steps in the lesson's epoch loop instead."""
     started = time.perf_counter()
     model.train()
     sync_every = _sync_every(device)
@@ -60,6 +61,8 @@ def train(model, device, train_loader, optimizer, epoch, show_progress=True):
         loss = F.nll_loss(output, target)
         loss.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
 
         loss = loss.detach()
         pending.append(loss)

@@ -7,7 +7,8 @@ import shlex
 
 from common.source import source_digest
 from tools.lessons import RESULTS, ROOT, resolve
-from tools.summary import FINAL, LOWEST, said
+from tools.experiment_report import RAW
+from tools.summary import FINAL, LOWEST, paired_said, said
 from tools.summary import never_learned as stayed_at_chance
 
 from .pages import IMG as DOCS_IMG
@@ -19,6 +20,12 @@ IMG = DOCS_IMG / "experiments"
 def copy_of_lesson_10(name, setting="LR=0.05", seeds="1 2 3"):
     """The arguments for an edited copy of lesson 10 (its layers changed), kept beside its record."""
     return f"results/experiments/{name}/{name.replace('-', '_')}.py --set {setting} --seeds {seeds} --validation"
+
+
+def variant_of_lesson_10(script, setting, seeds="1 2 3 4 5"):
+    """The arguments for a copy of lesson 10 with its training changed (an average of the weights tested
+    beside the raw ones, another schedule or optimizer), kept beside its record: two runs at a time."""
+    return f"results/experiments/{script} --set {setting} --seeds {seeds} --validation --jobs 2"
 
 
 QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
@@ -45,16 +52,23 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code02-lr-seeds": (("choosing.md",), "2 --set LR=0.01,0.05 --seeds 1 2 3 4 5 --validation --epochs 5 --jobs 2"),
     "code10-wider-block1": (("choosing.md",), copy_of_lesson_10("code10-wider-block1", "DROPOUT=0")),
     "code10-wide-block1": (("choosing.md",), copy_of_lesson_10("code10-wide-block1", "DROPOUT=0", "1")),
+    "code10-average": (("choosing.md",), variant_of_lesson_10("code10-average/code10_average.py", "DROPOUT=0.05,0")),
+    "code10-adamw-onecycle": (("choosing.md",),
+                              variant_of_lesson_10("code10-adamw-onecycle/code10_adamw_onecycle.py", "LR=0.01")),
+    "code10-onecycle": (("choosing.md",), variant_of_lesson_10("code10-onecycle/code10_onecycle.py", "LR=0.05,0.1")),
 }
+VARIANTS = ("code10-average", "code10-adamw-onecycle", "code10-onecycle")  # the copies of variant_of_lesson_10
 
 # The row that each experiment's rows are compared with, (experiment, row): lesson 10 as it stands
 # (the DROPOUT=0.05 row of code10-dropout), or the same network without Dropout for a shape without it.
 LESSON_10 = ("code10-dropout", "DROPOUT=0.05")
+LESSON_10_RAW = ("code10-average", "DROPOUT=0.05" + RAW)  # the same, over five seeds (code10-average's raw weights)
 AGAINST = {"code10-schedule": ("code10-schedule", "LR=0.05,STEP_SIZE=7"), "code10-step": LESSON_10,
            "code10-batch-size": LESSON_10, "code10-shift": ("code10-shift", "SHIFT=0"), "code10-dropout": LESSON_10,
            "code10-rotation": LESSON_10, "code10-dropout-block2": LESSON_10, "code10-wider-transition": LESSON_10,
            "code10-wider-first": LESSON_10, "code10-wider-block1": ("code10-dropout", "DROPOUT=0"),
-           "code10-wide-block1": ("code10-dropout", "DROPOUT=0")}
+           "code10-wide-block1": ("code10-dropout", "DROPOUT=0"), "code10-average": LESSON_10_RAW,
+           "code10-adamw-onecycle": LESSON_10_RAW, "code10-onecycle": LESSON_10_RAW}
 
 
 # Records of a script as it was before a later change, kept because a page tells how a choice was made.
@@ -75,7 +89,7 @@ def block(name):
     r = json.loads((folder / "results.json").read_text())
     label = [f"*A record of an earlier version: {EARLIER[name]}.*", ""] if name in EARLIER else []
     return "\n".join([*label, f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(),
-                      *verdicts(name), *never_learned(r["rows"]), "",
+                      *verdicts(name), *paired(r["rows"]), *never_learned(r["rows"]), "",
                       f"![{r['script']} on the {r['evaluated_on']} images: {name}](img/experiments/{name}.png)"])
 
 
@@ -91,6 +105,26 @@ def never_learned(rows):
     return ["", *lines] if lines else []
 
 
+def paired(rows):
+    """For a script that tests an average of the weights: each setting against its raw-weights row, the
+    same runs, seed by seed (tools.experiment_report.summarise)."""
+    by_setting = {r["setting"]: r for r in rows}
+    lines = []
+    for row in rows:
+        raw = by_setting.get(row["setting"] + RAW)
+        if raw is None:
+            continue
+        assert raw["seeds"] == row["seeds"]
+        finals = [[c[-1] for c in r["curves"]] for r in (raw, row)]
+        lowest = [[min(c[-5:]) for c in r["curves"]] for r in (raw, row)]
+        lines.append(f"- `{row['setting']}`: final {paired_said(*finals)}; lowest of the last five "
+                     f"{paired_said(*lowest)}")
+    if not lines:
+        return []
+    return ["", "The averaged weights against the raw ones, seed by seed in the same runs (the mean of the "
+                "differences ± its standard error):", "", *lines]
+
+
 def _spread(row, key):
     return row[f"{key}_mean"], row[f"{key}_std"], len(row["seeds"])
 
@@ -103,8 +137,8 @@ def verdicts(name):
     rows = {r["setting"]: r for r in json.loads((EXPERIMENTS / other / "results.json").read_text())["rows"]}
     base, lines = rows[setting], ["", f"Against `{setting}` ({other}), by the rule in *Beyond the noise*:", ""]
     for row in json.loads((EXPERIMENTS / name / "results.json").read_text())["rows"]:
-        if row is base or (other == name and row["setting"] == setting):
-            continue
+        if row is base or (other == name and row["setting"] in (setting, setting.removesuffix(RAW))):
+            continue  # the base, and the averaged weights of its own runs (compared seed by seed: paired)
         if len(row["seeds"]) < 2:
             lines.append(f"- `{row['setting']}`: one seed, its spread unmeasured: not compared")
             continue

@@ -93,7 +93,8 @@ def test_each_quoted_experiment_is_recorded_by_its_command(name):
     assert r["rows"] and all(row["seeds"] == seeds for row in r["rows"])
 
 
-COPIES = [args.split()[0] for _, args in quoted_experiments.QUOTED.values() if args.startswith("results/")]
+COPIES = [args.split()[0] for name, (_, args) in quoted_experiments.QUOTED.items()
+          if args.startswith("results/") and name not in quoted_experiments.VARIANTS]
 
 
 @pytest.mark.parametrize("copy", COPIES)
@@ -113,3 +114,12 @@ def test_every_lesson_has_an_exercise_whose_answer_quotes_a_recorded_outcome(scr
     exercises = page[page.index("## Exercises"):]
     quoted = re.findall(r"<!-- generated:experiment:([\w-]+) -->", exercises)
     assert quoted and all(name in quoted_experiments.QUOTED for name in quoted)
+
+
+@pytest.mark.parametrize("name", quoted_experiments.VARIANTS)
+def test_each_variant_trains_lesson_10s_network_on_its_data(name):
+    """A variant changes how lesson 10 trains (what it tests, its schedule, its optimizer), not what."""
+    lesson, variant = load_module(ROOT / "code10_lr_schedule.py"), load_module(quoted_experiments.script_of(name))
+    assert str(variant.Net()) == str(lesson.Net())
+    assert repr(variant.TRAIN_TRANSFORMS) == repr(lesson.TRAIN_TRANSFORMS)
+    assert (variant.EPOCHS, variant.BATCH_SIZE) == (lesson.EPOCHS, lesson.BATCH_SIZE)

@@ -7,17 +7,29 @@ from .lessons import epoch_summary
 from .summary import markdown_table, never_learned, over_seeds
 
 
+RAW = " (raw weights)"  # a row of the same runs, tested with the weights before averaging (see summarise)
+
+
 def summarise(points):
-    """Per setting: mean and sd over seeds of the final and lowest-last-five accuracy, and of the seconds."""
+    """Per setting: mean and sd over seeds of the final and lowest-last-five accuracy, and of the seconds.
+    A script that tests an average of the weights and keeps each epoch's "raw_test_acc" as well gets a
+    second row per setting, '<setting> (raw weights)', from the same runs: a paired comparison."""
     rows = []
     for key, runs in points.items():
-        summaries = [epoch_summary(m) for m in runs]
-        rows.append({
-            "setting": key, "seeds": [s["seed"] for s in summaries], **over_seeds(summaries),
-            "seconds_mean": statistics.mean(s["total_seconds"] for s in summaries),
-            "curves": [[e["test_acc"] for e in m["epochs"]] for m in runs],
-        })
+        rows.append(_row(key, runs))
+        if all("raw_test_acc" in e for m in runs for e in m["epochs"]):
+            rows.append(_row(key + RAW, [{**m, "epochs": [{**e, "test_acc": e["raw_test_acc"]} for e in m["epochs"]]}
+                                         for m in runs]))
     return rows
+
+
+def _row(key, runs):
+    summaries = [epoch_summary(m) for m in runs]
+    return {
+        "setting": key, "seeds": [s["seed"] for s in summaries], **over_seeds(summaries),
+        "seconds_mean": statistics.mean(s["total_seconds"] for s in summaries),
+        "curves": [[e["test_acc"] for e in m["epochs"]] for m in runs],
+    }
 
 
 def _value(row, key):
@@ -45,8 +57,14 @@ def table(rows, evaluated_on):
 
 def first_epoch_shown(rows):
     """The first epochs sit far below the rest and would flatten the differences the figure is for:
-    a run of more than five epochs is shown from its third."""
-    return 3 if min(len(c) for r in rows for c in r["curves"]) > 5 else 1
+    a run of more than five epochs is shown from its third, or later if a mean curve is still more than
+    a point below its end there (an average of the weights starts from the untrained ones)."""
+    epochs = min(len(c) for r in rows for c in r["curves"])
+    if epochs <= 5:
+        return 1
+    means = [[statistics.mean(acc) for acc in zip(*r["curves"])] for r in rows if learned(r)]
+    settled = [next(i for i, acc in enumerate(m, start=1) if acc >= m[-1] - 1) for m in means]
+    return min(max([3, *settled]), epochs - 4)
 
 
 def learned(r):

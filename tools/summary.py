@@ -57,6 +57,18 @@ def difference(before, after):
     return change, error, "beyond the noise" if abs(change) > 2 * error else "inside the noise"
 
 
+def paired_said(before, after):
+    """The change from ``before`` to ``after``, two lists of values from the same seeds, judged seed by
+    seed: '+0.04 ± 0.01 (beyond the noise; higher in 5 of 5 seeds)'. Its standard error is that of the
+    mean of the differences, sd / √n, so the rule is NOISE_RULE's with the seeds' shared noise taken out."""
+    changes = [b - a for a, b in zip(before, after)]
+    mean, sd = mean_and_sd(changes)
+    error = sd / math.sqrt(len(changes))
+    verdict = "beyond the noise" if abs(round(mean, 2)) > 2 * error else "inside the noise"
+    higher = sum(c > 0.005 for c in changes)
+    return f"{round(mean, 2) + 0.0:+.2f} ± {error:.2f} ({verdict}; higher in {higher} of {len(changes)} seeds)"
+
+
 def said(before, after):
     """The change in words: '+0.04 ± 0.03 (inside the noise)'."""
     change, error, verdict = difference(before, after)

@@ -55,7 +55,8 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code10-average": (("choosing.md",), variant_of_lesson_10("code10-average/code10_average.py", "DROPOUT=0.05,0")),
     "code10-adamw-onecycle": (("choosing.md",),
                               variant_of_lesson_10("code10-adamw-onecycle/code10_adamw_onecycle.py", "LR=0.01")),
-    "code10-onecycle": (("choosing.md",), variant_of_lesson_10("code10-onecycle/code10_onecycle.py", "LR=0.05,0.1")),
+    "code10-onecycle": (("choosing.md",),
+                        variant_of_lesson_10("code10-onecycle/code10_onecycle.py", "LR=0.05", "1 2 3 4 5 6")),
 }
 VARIANTS = ("code10-average", "code10-adamw-onecycle", "code10-onecycle")  # the copies of variant_of_lesson_10
 

@@ -52,7 +52,7 @@ from common.loader import TEST_BATCH_SIZE
 from common.model_info import count_parameters, macs_per_image
 from common.files import write_json
 from common.runtime import device_problem
-from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, ROOT, load_module
+from course.lessons import BENCHMARK_SCHEMA as SCHEMA, ROOT, load_module
 
 from .measurement import NETS, PIPELINES, in_own_process, measure_peak
 

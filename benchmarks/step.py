@@ -34,7 +34,7 @@ from common.cli import EXIT_OK
 from common.data import require_mnist
 from common.loader import forever, mnist_batches
 from common.files import write_json
-from tools.lessons import ROOT, load_module
+from course.lessons import ROOT, load_module
 
 SCRIPT = "code10_lr_schedule.py"
 PHASES = ("batch", "forward", "backward", "step")

@@ -20,7 +20,7 @@ import math
 import sys
 
 from common.cli import EXIT_FAILED, EXIT_OK
-from tools.lessons import ROOT
+from course.lessons import ROOT
 
 from .backprop_tables import as_typed, backward_table, check_table, forward_table, six_decimals, update_table
 from .markers import replace_block

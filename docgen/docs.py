@@ -14,8 +14,8 @@ import sys
 from common.cli import EXIT_FAILED, EXIT_OK
 from common.record import FIGURES
 from common.files import copy_file
-from tools.lessons import RESULTS, ROOT, from_other_source, recorded, seeds_of, summary_of
-from tools.summary import NOISE_RULE, goal_verdict
+from course.lessons import RESULTS, ROOT, from_other_source, recorded, seeds_of, summary_of
+from course.summary import NOISE_RULE, goal_verdict
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
                tables)
@@ -31,8 +31,8 @@ def lessons_table(lessons, link_prefix):
                tables.SECONDS, tables.GOAL_MET]
     devices = sorted({s["device_name"] for s in map(summary_of, (i.script for i in lessons)) if s})
     why = tables.why_one_seed(lessons[0])
-    stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
-             if tables.never_learned(i)]
+    stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.stuck_seeds(i)))})" for i in lessons
+             if tables.stuck_seeds(i)]
     stuck = f" A run that never learned stays at chance and pulls its lesson's mean down: {', '.join(stuck)}." \
         if stuck else ""
     return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "

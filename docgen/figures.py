@@ -7,7 +7,7 @@ change with the matplotlib version).
 - docs/img/<script>/compare.png: a lesson's test accuracy per epoch beside
   the previous lesson's, with the spread over seeds where seeds are recorded,
   on an axis that holds every point drawn (see compare_range); a seed that
-  never learned (tools.summary.never_learned) is left out of the spread and named in the legend.
+  never learned (course.summary.never_learned) is left out of the spread and named in the legend.
 - docs/img/all_lessons.png: the test accuracy per epoch of all ten lessons.
 - docs/img/summary.png: the accuracy and the parameters of each lesson.
 """
@@ -19,8 +19,8 @@ from pathlib import Path
 from common.goal import GOAL
 from common.files import atomic_path
 from common.plots import integer_epochs, log_ticks, plt, save_figure
-from tools.lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
-from tools.summary import never_learned
+from course.lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
+from course.summary import never_learned
 
 from . import idea_figures
 from .pages import IMG
@@ -29,7 +29,7 @@ BAND = (97.0, 99.8)  # accuracy axis (%) of all_lessons.png: where the lessons a
 
 def test_curves(script):
     """Test accuracy per epoch of the recorded run (seed 1), and per epoch the lowest and highest over every
-    recorded seed, if there are several; a seed that never learned (tools.summary.never_learned) is left out
+    recorded seed, if there are several; a seed that never learned (course.summary.never_learned) is left out
     of the spread and named in "stuck" with its final accuracy."""
     main = recorded(script)
     if main is None:

@@ -14,7 +14,7 @@ from common.batch_transforms import BatchPipeline
 from common.data import load_split
 from common.model_info import receptive_field
 from common.plots import integer_epochs, log_ticks, plt, save_figure
-from tools.lessons import ROOT, recorded
+from course.lessons import ROOT, recorded
 
 PARAMETERS, SKELETON, LOSSES, RF, ROTATIONS, SCHEDULE = "parameters", "skeleton", "losses", "rf", "rotations", "lr"
 KIND = {1: PARAMETERS, 2: SKELETON, 3: PARAMETERS, 4: LOSSES, 5: LOSSES, 6: PARAMETERS, 7: PARAMETERS, 8: RF,

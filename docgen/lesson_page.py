@@ -9,9 +9,9 @@ from common.batch_transforms import BatchPipeline, UnsupportedTransform
 from common.goal import goal_text
 from common.model_info import receptive_field
 from common.record import FIGURES
+from course.lessons import RESULTS, lesson_number, seeds_of, summary_of
+from course.summary import goal_verdict, markdown_table
 from tools.diff import code_diff
-from tools.lessons import RESULTS, lesson_number, seeds_of, summary_of
-from tools.summary import goal_verdict, markdown_table
 
 from . import idea_figures
 from .tables import LOWEST, pct, recorded_spread, step_over_seeds, why_one_seed

@@ -1,7 +1,7 @@
 """Relative links and images in docs/ and README.md that point nowhere."""
 import re
 
-from tools.lessons import ROOT
+from course.lessons import ROOT
 
 from .pages import DOCS
 

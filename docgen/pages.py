@@ -6,7 +6,7 @@ from pathlib import Path
 from types import ModuleType
 
 from common.files import atomic_path
-from tools.lessons import ROOT, lesson_number, load_module, scripts
+from course.lessons import ROOT, lesson_number, load_module, scripts
 
 from .markers import replace_block
 

@@ -5,8 +5,8 @@ The flow goes one way: the benchmarks write JSON, this reads it; nothing here im
 import json
 import statistics
 
-from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, RESULTS, recorded
-from tools.summary import markdown_table
+from course.lessons import BENCHMARK_SCHEMA as SCHEMA, RESULTS, recorded
+from course.summary import markdown_table
 
 from . import tables
 

@@ -6,9 +6,8 @@ import json
 import shlex
 
 from common.source import source_digest
-from tools.lessons import RESULTS, ROOT, resolve
-from tools.summary import FINAL, LOWEST, said
-from tools.summary import never_learned as stayed_at_chance
+from course.lessons import RESULTS, ROOT, resolve
+from course.summary import FINAL, LOWEST, never_learned, said
 
 from .pages import IMG as DOCS_IMG
 
@@ -75,15 +74,15 @@ def block(name):
     r = json.loads((folder / "results.json").read_text())
     label = [f"*A record of an earlier version: {EARLIER[name]}.*", ""] if name in EARLIER else []
     return "\n".join([*label, f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(),
-                      *verdicts(name), *never_learned(r["rows"]), "",
+                      *verdicts(name), *stuck_notes(r["rows"]), "",
                       f"![{r['script']} on the {r['evaluated_on']} images: {name}](img/experiments/{name}.png)"])
 
 
-def never_learned(rows):
-    """A line per row with seeds that stayed at chance, which a mean ± sd hides."""
+def stuck_notes(rows):
+    """A line per row with seeds that never learned (course.summary.never_learned), which a mean ± sd hides."""
     lines = []
     for row in rows:
-        stuck = [seed for seed, curve in zip(row["seeds"], row["curves"]) if stayed_at_chance(curve[-1])]
+        stuck = [seed for seed, curve in zip(row["seeds"], row["curves"]) if never_learned(curve[-1])]
         if stuck:
             of = f"{len(stuck)} of {len(row['seeds'])} seed{'s' if len(row['seeds']) > 1 else ''}"
             lines.append(f"- `{row['setting']}`: {of} never learned "

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 from common.cli import EXIT_OK
-from tools.lessons import ROOT, lesson_number, scripts
+from course.lessons import ROOT, lesson_number, scripts
 
 from . import headers
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from common.data import ensure_mnist  # noqa: E402
-from tools.lessons import load_module  # noqa: E402
+from course.lessons import load_module  # noqa: E402
 
 LESSONS = sorted(p.name for p in ROOT.glob("code[0-9][0-9]_*.py"))
 

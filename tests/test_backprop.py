@@ -5,7 +5,7 @@ import torch.nn.functional as F
 
 from common.cli import EXIT_FAILED, EXIT_OK
 from docgen import backprop
-from tools.lessons import ROOT, load_module
+from course.lessons import ROOT, load_module
 from docgen.markers import block
 
 TOL = 1e-6

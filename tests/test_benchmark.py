@@ -16,7 +16,7 @@ from benchmarks import benchmark, step
 from common.loader import mnist_batches
 from conftest import ROOT
 from docgen import pages, performance_page
-from tools.lessons import load_module
+from course.lessons import load_module
 
 
 @pytest.fixture(scope="module")

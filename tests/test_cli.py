@@ -11,7 +11,7 @@ import torch
 from common import cli
 from common.cli import EXIT_OK
 from conftest import LESSONS, ROOT, tiny_copy
-from tools.lessons import load_module
+from course.lessons import load_module
 
 pytestmark = pytest.mark.usefixtures("no_gpu")  # what is parsed must not depend on this machine
 

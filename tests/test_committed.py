@@ -11,7 +11,7 @@ import pytest
 from common.cli import EXIT_OK
 from conftest import LESSONS, ROOT
 from docgen import docs, headers, quoted_experiments, tables
-from tools.lessons import from_other_source, load_module
+from course.lessons import from_other_source, load_module
 
 FINAL = ROOT / "results" / "code10_lr_schedule"
 

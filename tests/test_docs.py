@@ -53,7 +53,7 @@ def test_the_site_builds_strictly(tmp_path):
 def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path, monkeypatch):
     from common.source import source_digest
     from docgen import figures
-    from tools import lessons
+    from course import lessons
 
     script = ROOT / "code10_lr_schedule.py"
     monkeypatch.setattr(lessons, "RESULTS", tmp_path)
@@ -117,7 +117,7 @@ def test_every_verdict_counts_all_recorded_seeds_not_seed_1_alone(monkeypatch):
     """The README, the overview and the headers say 'met by N of M seeds' from seeds.json, even when seed 1 met it."""
     from docgen import headers as header_module
     from docgen import pages, tables
-    from tools.summary import goal_verdict
+    from course.summary import goal_verdict
 
     final = pages.all_lessons()[-1]
     seeds = {"seeds": [{"seed": 1, "goal_met": True}, {"seed": 2, "goal_met": False}, {"seed": 3, "goal_met": True}]}

@@ -10,7 +10,7 @@ from common.cli import EXIT_FAILED, EXIT_INTERRUPTED
 from common.engine import NonFiniteLoss
 from common.files import atomic_path, write_json
 from conftest import TinyNet, tiny_copy
-from tools.lessons import load_module
+from course.lessons import load_module
 
 
 class PoisonedAt(TinyNet):

@@ -7,7 +7,7 @@ import pytest
 from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from conftest import tiny_copy
 from tools import experiment, runner
-from tools.lessons import load_module
+from course.lessons import load_module
 
 
 @pytest.fixture

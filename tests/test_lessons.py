@@ -7,7 +7,7 @@ import torch
 from common.source import source_digest
 from conftest import LESSONS, ROOT
 from tools import evaluate
-from tools.lessons import load_module
+from course.lessons import load_module
 
 
 @pytest.mark.parametrize("script", LESSONS)

@@ -9,7 +9,8 @@ import torch
 from common.source import source_digest
 from common.files import deferred_interrupt, write_json
 from conftest import ROOT
-from tools import lessons, seeds
+from course import lessons
+from tools import seeds
 
 SCRIPT = ROOT / "code10_lr_schedule.py"
 

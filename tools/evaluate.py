@@ -17,8 +17,7 @@ from common.engine import test
 from common.loader import TEST_BATCH_SIZE, mnist_batches
 from common.files import load_weights
 from common.runtime import DEVICES, pick_device
-
-from .lessons import RESULTS, load_module, resolve
+from course.lessons import RESULTS, load_module, resolve
 
 
 def main(argv=None):

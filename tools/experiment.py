@@ -31,10 +31,10 @@ from pathlib import Path
 from common.cli import RUNS, number
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES
+from course.lessons import RESULTS, load_module, resolve
 
 from . import runner
 from .experiment_report import figure, summarise, table
-from .lessons import RESULTS, load_module, resolve
 from .runner import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Run, check, parse_set, run_one  # noqa: F401
 
 PASSED_ON = ("epochs", "limit", "device", "data_dir")  # flags given to every run, besides --validation

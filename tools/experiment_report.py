@@ -2,9 +2,8 @@
 import statistics
 
 from common.plots import integer_epochs, plt, save_figure
-
-from .lessons import epoch_summary
-from .summary import markdown_table, never_learned, over_seeds
+from course.lessons import epoch_summary
+from course.summary import markdown_table, never_learned, over_seeds
 
 
 def summarise(points):

@@ -16,8 +16,7 @@ from tqdm import tqdm
 from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, number
 from common.files import write_json
 from common.source import source_digest
-
-from .lessons import load_module
+from course.lessons import load_module
 
 # Settings that a lesson also takes as flags: the same limits as its command line.
 FLAGGED = {"EPOCHS": number(minimum=1), "BATCH_SIZE": number(minimum=1), "LR": number(float, above=0)}

@@ -26,10 +26,10 @@ from pathlib import Path
 from common.cli import EXIT_OK, RUNS, number, refuse_unusable_device
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
+from course.lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
+from course.summary import markdown_table, over_seeds
 
-from .lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
 from .runner import threads_each
-from .summary import markdown_table, over_seeds
 
 
 def reusable(script, m, seed, device):

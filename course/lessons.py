@@ -1,4 +1,4 @@
-"""Where the lessons and their recorded results are."""
+"""The course index: the lesson scripts in course order, their recorded runs, and a script loaded as a module."""
 import ast
 import functools
 import importlib.util

@@ -6,11 +6,12 @@ import signal
 import pytest
 import torch
 
-from common.source import source_digest
+from common.cli import EXIT_FAILED, EXIT_INTERRUPTED
 from common.files import deferred_interrupt, write_json
+from common.source import source_digest
 from conftest import ROOT
 from course import lessons
-from tools import seeds
+from tools import runner, seeds
 
 SCRIPT = ROOT / "code10_lr_schedule.py"
 
@@ -94,15 +95,16 @@ def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
 
 @pytest.fixture
 def fake_training(monkeypatch, no_gpu):
-    """seeds.main without training: each seed "runs" as a copy of the recorded run; returns (seed, folder) pairs."""
+    """seeds.main without training: tools.runner.run_one gives each seed a copy of the recorded run;
+    returns (seed, the folder of its seeds/) pairs."""
     recorded_run = json.loads((ROOT / "results" / SCRIPT.stem / "metrics.json").read_text())
     trained = []
 
-    def fake_run_seed(script, seed, extra, base):
-        trained.append((seed, base))
-        return {**recorded_run, "settings": {**recorded_run["settings"], "seed": seed}}
+    def fake_run_one(run):
+        trained.append((run.seed, run.folder.parent.parent))
+        return {**recorded_run, "settings": {**recorded_run["settings"], "seed": run.seed}}
 
-    monkeypatch.setattr(seeds, "run_seed", fake_run_seed)
+    monkeypatch.setattr(runner, "run_one", fake_run_one)
     return trained
 
 
@@ -137,3 +139,16 @@ def test_seeds_refuse_a_missing_gpu_in_one_line(fake_training, capsys):
     assert exit_info.value.code == 2 and fake_training == []
     assert capsys.readouterr().err.strip().splitlines()[-1].endswith("no CUDA GPU is available on this machine "
                                                                       "(use --device auto or cpu)")
+
+
+def test_a_failed_or_interrupted_seed_writes_no_summary(tmp_path, monkeypatch, no_gpu, capsys):
+    monkeypatch.setattr(runner, "run_one", lambda run: None)  # a run that failed: its log says why
+    assert seeds.main([SCRIPT.name, "--seeds", "2", "--out", str(tmp_path)]) == EXIT_FAILED
+    assert "error: a seed failed: code10_lr_schedule seed 2" in capsys.readouterr().err
+
+    def interrupted(run):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_one", interrupted)
+    assert seeds.main([SCRIPT.name, "--seeds", "2", "--out", str(tmp_path)]) == EXIT_INTERRUPTED
+    assert not (tmp_path / "seeds.json").exists()

@@ -107,6 +107,19 @@ def plan(script, grid, reference, seeds, base, flags):
     return rows
 
 
+def train(rows, jobs, evaluated_on):
+    """({row label: [metrics]}, [a line per failed run]) of ``rows``, each run trained unless it finished before
+    (Run.finished); (None, None) after a Ctrl-C."""
+    metrics = {run: run.finished() for runs in rows.values() for run in runs}
+    todo = {run: key for key, runs in rows.items() for run in runs if metrics[run] is None}
+    trained, failed = runner.run_all(todo, jobs, evaluated_on)
+    if trained is None:
+        return None, None
+    metrics.update(trained)
+    done = {key: [metrics[run] for run in runs if metrics[run]] for key, runs in rows.items()}
+    return {key: runs for key, runs in done.items() if runs}, failed
+
+
 def report(base, rows, script, grid, evaluated_on, flags, argv):
     """results.json, table.md and figure.png of the finished runs; the table is printed too."""
     write_json(base / "results.json", {"script": script.stem, "evaluated_on": evaluated_on, "flags": flags,
@@ -137,12 +150,12 @@ def main(argv=None):
     print(f"{len(rows)} row(s) x {len(args.seeds)} seed(s) = {len(rows) * len(args.seeds)} runs of {script.name} "
           f"into {base}/, evaluated on the {evaluated_on} images, {args.jobs} at a time")
 
-    done, failed = runner.run_all(rows, args.jobs, evaluated_on)
+    done, failed = train(rows, args.jobs, evaluated_on)
     if done is None:
         print(f"\ninterrupted: the finished runs are kept in {base}/; run the same command to resume",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    summary = summarise({key: done[key] for key in rows if done[key]})
+    summary = summarise(done)
     if summary:
         report(base, summary, script, grid, evaluated_on, flags, argv)
     for line in failed:

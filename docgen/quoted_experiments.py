@@ -5,13 +5,14 @@ and the figure of its record."""
 import json
 import shlex
 
+from common import paths
 from common.source import source_digest
-from course.lessons import RESULTS, ROOT, resolve
+from course.lessons import resolve
 from course.summary import FINAL, LOWEST, never_learned, said
 
 from .pages import IMG as DOCS_IMG
 
-EXPERIMENTS = RESULTS / "experiments"
+EXPERIMENTS = paths.RESULTS / "experiments"
 IMG = DOCS_IMG / "experiments"
 
 
@@ -126,7 +127,7 @@ def figures():
 def script_of(name):
     """The script that experiment ``name`` runs: a lesson, or an edited copy given by its path."""
     first = shlex.split(QUOTED[name][1])[0]
-    return ROOT / first if first.endswith(".py") else resolve(first)
+    return paths.ROOT / first if first.endswith(".py") else resolve(first)
 
 
 def ran_other_code(name):

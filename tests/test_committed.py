@@ -9,11 +9,12 @@ import re
 import pytest
 
 from common.cli import EXIT_OK
-from conftest import LESSONS, ROOT
-from docgen import docs, headers, quoted_experiments, tables
+from common.paths import RESULTS, ROOT
+from conftest import LESSONS
 from course.lessons import from_other_source, load_module
+from docgen import docs, headers, quoted_experiments, tables
 
-FINAL = ROOT / "results" / "code10_lr_schedule"
+FINAL = RESULTS / "code10_lr_schedule"
 
 
 def test_headers_agree_with_recorded_results():
@@ -47,7 +48,7 @@ def test_recorded_run_of_the_final_lesson_meets_the_goal():
 @pytest.mark.parametrize("script", LESSONS[1:])
 def test_each_seed_summary_is_made_of_the_recorded_runs(script):
     """Lessons 2-10 over seeds 1, 2, 3 at least (`make seeds`); lesson 1 has one seed (an hour each on a CPU)."""
-    folder = ROOT / "results" / script[:-3]
+    folder = RESULTS / script[:-3]
     path = folder / "seeds.json"
     assert path.exists(), f"no seed summary for {script}: make seeds"
     s = json.loads(path.read_text())

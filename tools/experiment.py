@@ -28,10 +28,11 @@ import shlex
 import sys
 from pathlib import Path
 
-from common.cli import RUNS, number
+from common import paths
+from common.cli import number
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES
-from course.lessons import RESULTS, load_module, resolve
+from course.lessons import load_module, resolve
 
 from . import runner
 from .experiment_report import figure, summarise, table
@@ -141,7 +142,7 @@ def main(argv=None):
     reference = None if args.reference is None else script if not args.reference else script_path(args.reference)
 
     name = args.name or "-".join([script.stem, *(names[0][0] for names in grid)])
-    base = (RESULTS if args.record else RUNS) / "experiments" / name
+    base = (paths.RESULTS if args.record else paths.RUNS) / "experiments" / name
     flags = [*(["--validation"] if args.validation else []),
              *(f"--{flag.replace('_', '-')}={getattr(args, flag)}" for flag in PASSED_ON
                if getattr(args, flag) is not None)]

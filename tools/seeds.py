@@ -22,11 +22,11 @@ import json
 import sys
 from pathlib import Path
 
-from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, RUNS, number, refuse_unusable_device
+from common import paths
+from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, number, refuse_unusable_device
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
-from course.lessons import (RESULTS, ROOT, epoch_summary, from_other_source, metrics_path, recorded, resolve,
-                            with_own_settings)
+from course.lessons import epoch_summary, from_other_source, metrics_path, recorded, resolve, with_own_settings
 from course.summary import markdown_table, over_seeds
 
 from . import runner
@@ -96,11 +96,11 @@ def runs_folder(script, device, out=None):
     """Where the runs and the summary go: ``out``; else results/<script> for CPU runs, runs/<script>/seeds-<device>
     for others (the recorded seeds are CPU runs, like every recorded run: see common/cli.py)."""
     if out:
-        return ROOT / out
+        return out
     if device == "cpu":
-        return RESULTS / script.stem
-    base = ROOT / RUNS / script.stem / f"seeds-{device}"
-    print(f"the runs on {device} go to {base.relative_to(ROOT)}/ (results/ holds CPU runs)")
+        return paths.RESULTS / script.stem
+    base = paths.RUNS / script.stem / f"seeds-{device}"
+    print(f"the runs on {device} go to {base}/ (results/ holds CPU runs)")
     return base
 
 

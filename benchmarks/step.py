@@ -32,7 +32,6 @@ from torch.profiler import ProfilerActivity, profile
 
 from common import paths
 from common.cli import EXIT_OK
-from common.data import require_mnist
 from common.loader import forever, mnist_batches
 from common.files import write_json
 from course.lessons import load_module
@@ -155,7 +154,6 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a few steps on 1,024 images: a smoke check")
     args = parser.parse_args(argv)
     s = QUICK if args.quick else FULL
-    require_mnist(args.data_dir, log=lambda msg: print(msg, file=sys.stderr))
     lesson = load_module(SCRIPT)
 
     @functools.lru_cache(maxsize=None)

@@ -161,11 +161,10 @@ def require_mnist(data_dir, log=print):
         raise SystemExit(f"error: {err}") from None
 
 
-def load_split(data_dir, train, limit=None):
-    """(uint8 images N x 1 x 28 x 28, int64 labels) of one split, via torchvision."""
-    ds = datasets.MNIST(str(data_dir), train=train, download=False)
-    images, labels = ds.data.unsqueeze(1), ds.targets
-    if limit is not None:
-        images, labels = images[:limit], labels[:limit]
-    return images.contiguous(), labels.contiguous()
+def mnist(data_dir, log=print):
+    """MNIST, ready: {train: the split} for train in (True, False), as torchvision's ``train=`` names them,
+    each a torchvision dataset of PIL images with no transform (``.data``: the uint8 images, ``.targets``:
+    the labels), from the verified files (require_mnist)."""
+    require_mnist(data_dir, log=log)
+    return {train: datasets.MNIST(str(data_dir), train=train) for train in (True, False)}
 

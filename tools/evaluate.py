@@ -13,7 +13,6 @@ from pathlib import Path
 
 from common import paths
 from common.cli import EXIT_FAILED, EXIT_OK, refuse_unusable_device
-from common.data import require_mnist
 from common.engine import test
 from common.loader import TEST_BATCH_SIZE, mnist_batches
 from common.files import load_weights
@@ -45,7 +44,6 @@ def main(argv=None):
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         print(f"error: {weights} is not a weights file for {script.name}'s Net: {first}", file=sys.stderr)
         return EXIT_FAILED
-    require_mnist(args.data_dir)
     batches = mnist_batches(args.data_dir, False, TEST_BATCH_SIZE, lesson.TEST_TRANSFORMS, device)
     result = test(model, device, batches)
     print(f"{script.name} with {weights}: test loss {result.loss:.4f}, accuracy {result.accuracy:.2f}% "

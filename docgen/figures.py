@@ -8,7 +8,7 @@ change with the matplotlib version).
   the previous lesson's, with the spread over seeds where seeds are recorded,
   on an axis that holds every point drawn (see compare_range); a seed that
   never learned (course.summary.never_learned) is left out of the spread and named in the legend.
-- docs/img/all_lessons.png: the test accuracy per epoch of all ten lessons.
+- docs/img/all_lessons.png: the test accuracy per epoch of every lesson.
 - docs/img/summary.png: the accuracy and the parameters of each lesson.
 """
 import functools
@@ -124,10 +124,10 @@ def draw_summary(path, rows):
     ax_acc.plot(xs, [r["last_test_acc"] for r in rows], "-s", label="last test")
     ax_acc.plot(xs, [r["last_train_acc"] for r in rows], "--^", label="last train")
     _goal_line(ax_acc)
-    ax_acc.set(ylabel="accuracy (%)", title="accuracy by lesson", xticks=range(1, 11))
+    ax_acc.set(ylabel="accuracy (%)", title="accuracy by lesson", xticks=xs)
     ax_par.semilogy(xs, [r["parameters"] for r in rows], "-o", color="C3", label="parameters")
     ax_par.axhline(GOAL["max_parameters"], color="grey", lw=0.8, ls="--", label=f"{GOAL['max_parameters']:,} budget")
-    ax_par.set(xlabel="lesson", ylabel="parameters (log scale)", title="parameters by lesson", xticks=range(1, 11))
+    ax_par.set(xlabel="lesson", ylabel="parameters (log scale)", title="parameters by lesson", xticks=xs)
     log_ticks(ax_par)
     for ax in (ax_acc, ax_par):
         ax.grid(alpha=0.3)

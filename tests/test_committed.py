@@ -14,7 +14,7 @@ from conftest import LESSONS
 from course.lessons import from_other_source, load_module
 from docgen import docs, headers, quoted_experiments, tables
 
-FINAL = RESULTS / "code10_lr_schedule"
+FINAL = RESULTS / LESSONS[-1][:-3]
 
 
 def test_headers_agree_with_recorded_results():
@@ -29,7 +29,7 @@ def test_docs_and_readme_are_generated_from_current_results(capsys):
 def recorded_final():
     path = FINAL / "metrics.json"
     if not path.exists():
-        pytest.fail("results/code10_lr_schedule/metrics.json is missing: run `python code10_lr_schedule.py --record`")
+        pytest.fail(f"{path} is missing: run `python {LESSONS[-1]} --record`")
     return json.loads(path.read_text())
 
 

@@ -8,7 +8,10 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-LESSON ?= code10_lr_schedule.py
+# The lessons in course order, as course.lessons.scripts() finds them; the last is the final lesson.
+LESSONS := $(sort $(wildcard code[0-9][0-9]_*.py))
+FINAL   := $(lastword $(LESSONS))
+LESSON  ?= $(FINAL)
 
 .PHONY: setup train test test-fast lessons seeds headers evaluate docs site serve benchmark benchmark-cuda clean
 
@@ -39,16 +42,17 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -n auto --skip-slow
 
-# Record all ten lessons anew (--record) for their full length, in order, then
+# Record every lesson anew (--record) for their full length, in order, then
 # refresh the headers. The recorded runs are CPU runs, also on a machine with a GPU.
 lessons: setup
 	$(PY) -m docgen.run_all --device cpu
 
-# Lessons 2 to 9 over seeds 1-3, the final lesson over 1-10 (lesson 1 takes an
-# hour a seed on a CPU: its one seed is the recorded run).
+# The lessons between the first and the final one over seeds 1-3, the final lesson over 1-10
+# (lesson 1 takes an hour a seed on a CPU: its one seed is the recorded run).
 seeds: setup
-	for n in 2 3 4 5 6 7 8 9; do $(PY) -m tools.seeds $$n --seeds 1 2 3 --device cpu || exit 1; done
-	$(PY) -m tools.seeds 10 --seeds 1 2 3 4 5 6 7 8 9 10 --device cpu
+	for s in $(filter-out $(firstword $(LESSONS)) $(FINAL),$(LESSONS)); do \
+		$(PY) -m tools.seeds $$s --seeds 1 2 3 --device cpu || exit 1; done
+	$(PY) -m tools.seeds $(FINAL) --seeds 1 2 3 4 5 6 7 8 9 10 --device cpu
 
 headers: setup
 	$(PY) -m docgen.headers

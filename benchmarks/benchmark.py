@@ -45,6 +45,7 @@ from pathlib import Path
 
 import torch
 
+from common import paths
 from common.cli import EXIT_OK, number
 from common.data import require_mnist
 from common.environment import environment
@@ -52,7 +53,7 @@ from common.loader import TEST_BATCH_SIZE
 from common.model_info import count_parameters, macs_per_image
 from common.files import write_json
 from common.runtime import device_problem
-from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, ROOT, load_module
+from course.lessons import BENCHMARK_SCHEMA as SCHEMA, load_module
 
 from .measurement import NETS, PIPELINES, in_own_process, measure_peak
 
@@ -96,7 +97,7 @@ def build_parser():
     parser.add_argument("--workers", type=number(minimum=0),
                         help="the usual pipeline's DataLoader workers (default: pytorch/examples', 1 on a GPU, else 0)")
     parser.add_argument("--seed", type=number(minimum=0), default=1, help="the seed of both pipelines (default: 1)")
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="where MNIST's raw files are (or go)")
+    parser.add_argument("--data-dir", type=Path, default=paths.DATA, help="where MNIST's raw files are (or go)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the figures here")
     parser.add_argument("--quick", action="store_true", help="a few steps on a few images: a smoke check")
     return parser

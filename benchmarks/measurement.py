@@ -21,7 +21,7 @@ from torchvision import datasets
 from common.engine import test, train
 from common.loader import TEST_BATCH_SIZE, forever, mnist_batches
 from common.runtime import seed_everything, sync
-from tools.lessons import load_module
+from course.lessons import load_module
 
 try:
     import resource

@@ -30,11 +30,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
+from common import paths
 from common.cli import EXIT_OK
-from common.data import require_mnist
 from common.loader import forever, mnist_batches
 from common.files import write_json
-from tools.lessons import ROOT, load_module
+from course.lessons import load_module
 
 SCRIPT = "code10_lr_schedule.py"
 PHASES = ("batch", "forward", "backward", "step")
@@ -149,12 +149,11 @@ def variants(lesson, batches_of, s, compile_=True):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.step", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write profile.json and variants.json into this folder")
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="where MNIST's raw files are")
+    parser.add_argument("--data-dir", type=Path, default=paths.DATA, help="where MNIST's raw files are")
     parser.add_argument("--no-compile", action="store_true", help="leave torch.compile out (its build takes a minute)")
     parser.add_argument("--quick", action="store_true", help="a few steps on 1,024 images: a smoke check")
     args = parser.parse_args(argv)
     s = QUICK if args.quick else FULL
-    require_mnist(args.data_dir, log=lambda msg: print(msg, file=sys.stderr))
     lesson = load_module(SCRIPT)
 
     @functools.lru_cache(maxsize=None)

@@ -6,10 +6,9 @@ import math
 import time
 from pathlib import Path
 
+from . import paths
 from .runtime import DEVICES, device_problem, pick_device
 
-RUNS = Path("runs")  # every run that is not a recording goes here (git ignores it)
-RESULTS = Path("results")  # the recorded runs, which the docs are generated from
 # A run's exit status: 130 is what a shell reports for a Ctrl-C (128 + SIGINT).
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 SETTINGS = {"epochs": "epochs", "batch_size": "batch", "lr": "lr", "seed": "seed"}  # flag -> name in a folder
@@ -45,7 +44,7 @@ def build_parser(script, description, epochs, batch_size, lr):
     parser.add_argument("--lr", type=number(float, above=0), default=lr, help="(initial) learning rate")
     parser.add_argument("--seed", type=number(minimum=0), default=1, help="random seed")
     parser.add_argument("--device", choices=DEVICES, default="auto", help="auto: CUDA, then MPS, then CPU")
-    parser.add_argument("--data-dir", type=Path, default=Path("data"), help="where MNIST's raw files are (or go)")
+    parser.add_argument("--data-dir", type=Path, default=paths.DATA, help="where MNIST's raw files are (or go)")
     parser.add_argument("--validation", action="store_true",
                         help="train on the first 50,000 training images and evaluate on the other 10,000, "
                              "never on the test set: for choosing settings")
@@ -55,11 +54,11 @@ def build_parser(script, description, epochs, batch_size, lr):
     parser.add_argument("--no-plots", action="store_true", help="skip curves.png and misclassified.png")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, default=None,
-                       help=f"folder for this run (default: a new folder {RUNS}/{script}/<date>-<time>[-<what "
+                       help=f"folder for this run (default: a new folder {paths.RUNS}/{script}/<date>-<time>[-<what "
                             f"changed>], so that no run replaces another)")
     where.add_argument("--record", action="store_true",
                        help=f"record the script's own run (its settings, seed 1, on the CPU): once complete, it "
-                            f"replaces {RESULTS}/{script}/, which the docs are generated from")
+                            f"replaces {paths.RESULTS}/{script}/, which the docs are generated from")
     return parser
 
 
@@ -111,7 +110,7 @@ def output_folder(args, device):
             *(["record"] if args.record else [])]
     name = "-".join([time.strftime("%Y%m%d-%H%M%S"), *tags])
     for n in itertools.count(1):
-        folder = RUNS / args.script / (name if n == 1 else f"{name}-{n}")
+        folder = paths.RUNS / args.script / (name if n == 1 else f"{name}-{n}")
         try:
             _make(folder, exist_ok=False)  # claims the name at once: two runs started together get one each
             return folder

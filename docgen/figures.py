@@ -7,8 +7,8 @@ change with the matplotlib version).
 - docs/img/<script>/compare.png: a lesson's test accuracy per epoch beside
   the previous lesson's, with the spread over seeds where seeds are recorded,
   on an axis that holds every point drawn (see compare_range); a seed that
-  never learned (tools.summary.never_learned) is left out of the spread and named in the legend.
-- docs/img/all_lessons.png: the test accuracy per epoch of all ten lessons.
+  never learned (course.summary.never_learned) is left out of the spread and named in the legend.
+- docs/img/all_lessons.png: the test accuracy per epoch of every lesson.
 - docs/img/summary.png: the accuracy and the parameters of each lesson.
 """
 import functools
@@ -16,11 +16,12 @@ import json
 import math
 from pathlib import Path
 
+from common import paths
 from common.goal import GOAL
 from common.files import atomic_path
 from common.plots import integer_epochs, log_ticks, plt, save_figure
-from tools.lessons import RESULTS, ROOT, from_other_source, recorded, summary_of
-from tools.summary import never_learned
+from course.lessons import from_other_source, recorded, summary_of
+from course.summary import never_learned
 
 from . import idea_figures
 from .pages import IMG
@@ -29,13 +30,13 @@ BAND = (97.0, 99.8)  # accuracy axis (%) of all_lessons.png: where the lessons a
 
 def test_curves(script):
     """Test accuracy per epoch of the recorded run (seed 1), and per epoch the lowest and highest over every
-    recorded seed, if there are several; a seed that never learned (tools.summary.never_learned) is left out
+    recorded seed, if there are several; a seed that never learned (course.summary.never_learned) is left out
     of the spread and named in "stuck" with its final accuracy."""
     main = recorded(script)
     if main is None:
         return None
     others = [m for m in (recorded(script, path) for path in
-                          sorted((RESULTS / Path(script).stem / "seeds").glob("seed*/metrics.json")))
+                          sorted((paths.RESULTS / Path(script).stem / "seeds").glob("seed*/metrics.json")))
               if m is not None and m["settings"]["seed"] != 1 and not from_other_source(script, m)
               and len(m["epochs"]) == len(main["epochs"])]
     stuck = [m for m in others if never_learned(m["epochs"][-1]["test_acc"])]
@@ -123,10 +124,10 @@ def draw_summary(path, rows):
     ax_acc.plot(xs, [r["last_test_acc"] for r in rows], "-s", label="last test")
     ax_acc.plot(xs, [r["last_train_acc"] for r in rows], "--^", label="last train")
     _goal_line(ax_acc)
-    ax_acc.set(ylabel="accuracy (%)", title="accuracy by lesson", xticks=range(1, 11))
+    ax_acc.set(ylabel="accuracy (%)", title="accuracy by lesson", xticks=xs)
     ax_par.semilogy(xs, [r["parameters"] for r in rows], "-o", color="C3", label="parameters")
     ax_par.axhline(GOAL["max_parameters"], color="grey", lw=0.8, ls="--", label=f"{GOAL['max_parameters']:,} budget")
-    ax_par.set(xlabel="lesson", ylabel="parameters (log scale)", title="parameters by lesson", xticks=range(1, 11))
+    ax_par.set(xlabel="lesson", ylabel="parameters (log scale)", title="parameters by lesson", xticks=xs)
     log_ticks(ax_par)
     for ax in (ax_acc, ax_par):
         ax.grid(alpha=0.3)
@@ -175,4 +176,4 @@ def write(png, draw, data):
     draw(png, data)
     with atomic_path(data_path(png)) as tmp:
         tmp.write_text(json.dumps(data, indent=1) + "\n")
-    print(f"updated {png.relative_to(ROOT)}")
+    print(f"updated {png.relative_to(paths.ROOT)}")

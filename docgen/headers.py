@@ -9,8 +9,8 @@ import sys
 
 from common.cli import EXIT_FAILED, EXIT_OK
 from common.goal import goal_text
-from tools.lessons import epoch_summary, recorded, scripts, seeds_of
-from tools.summary import goal_verdict
+from course.lessons import epoch_summary, recorded, scripts, seeds_of
+from course.summary import goal_verdict
 
 from .pages import refresh
 

@@ -10,11 +10,12 @@ test accuracy.
 """
 import torch
 
+from common import paths
 from common.batch_transforms import BatchPipeline
-from common.data import load_split
+from common.data import mnist
 from common.model_info import receptive_field
 from common.plots import integer_epochs, log_ticks, plt, save_figure
-from tools.lessons import ROOT, recorded
+from course.lessons import recorded
 
 PARAMETERS, SKELETON, LOSSES, RF, ROTATIONS, SCHEDULE = "parameters", "skeleton", "losses", "rf", "rotations", "lr"
 KIND = {1: PARAMETERS, 2: SKELETON, 3: PARAMETERS, 4: LOSSES, 5: LOSSES, 6: PARAMETERS, 7: PARAMETERS, 8: RF,
@@ -143,7 +144,7 @@ def _rf(fig, data, info):
 def _rotations(fig, data, info):
     """The digit, then the lesson's own batched pipeline applied to copies of it (first draws of seed 0)."""
     pipeline = BatchPipeline(info.module.TRAIN_TRANSFORMS)
-    image = load_split(ROOT / "data", train=True)[0][data["index"]]
+    image = mnist(paths.DATA)[True].data[data["index"]].unsqueeze(0)  # 1 x 28 x 28
     drawn = pipeline(pipeline.prepare(image.expand(data["samples"], -1, -1, -1)), torch.Generator().manual_seed(0))
     low = drawn.min().item()  # the normalised background, shown black like the original's 0
     for i, (ax, img) in enumerate(zip(fig.subplots(1, data["samples"] + 1), [image.float(), *drawn])):

@@ -5,13 +5,14 @@ import torch
 import torch.nn as nn
 from PIL import Image
 
+from common import paths
 from common.batch_transforms import BatchPipeline, UnsupportedTransform
 from common.goal import goal_text
 from common.model_info import receptive_field
 from common.record import FIGURES
+from course.lessons import lesson_number, seeds_of, summary_of
+from course.summary import goal_verdict, markdown_table
 from tools.diff import code_diff
-from tools.lessons import RESULTS, lesson_number, seeds_of, summary_of
-from tools.summary import goal_verdict, markdown_table
 
 from . import idea_figures
 from .tables import LOWEST, pct, recorded_spread, step_over_seeds, why_one_seed
@@ -57,7 +58,7 @@ def seeds_block(info, previous):
         return f"*Not recorded yet:* `python -m tools.seeds {number} --seeds 1 2 3 --device cpu`."
     listed = " ".join(str(r["seed"]) for r in seeds["seeds"])
     text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"
-            + (RESULTS / info.script.stem / "seeds.md").read_text().strip())
+            + (paths.RESULTS / info.script.stem / "seeds.md").read_text().strip())
     if previous and recorded_spread(previous.script):
         text += (f"\n\nAgainst lesson {previous.number}, over seeds: the mean final test accuracy changes by "
                  f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "
@@ -119,7 +120,7 @@ def rf_block(info):
 
 def figures_block(info):
     stem = info.script.stem
-    if summary_of(info.script) is None or not all((RESULTS / stem / f).exists() for f in FIGURES):
+    if summary_of(info.script) is None or not all((paths.RESULTS / stem / f).exists() for f in FIGURES):
         return not_recorded(info)
     previous = f"beside lesson {info.number - 1}'s" if info.number > 1 else "per epoch"
     return (f"![Test accuracy of lesson {info.number} {previous}](img/{stem}/compare.png)\n\n"

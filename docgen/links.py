@@ -1,7 +1,7 @@
 """Relative links and images in docs/ and README.md that point nowhere."""
 import re
 
-from tools.lessons import ROOT
+from common import paths
 
 from .pages import DOCS
 
@@ -22,7 +22,7 @@ def anchors(path):
 def broken_links():
     """Relative links and images in docs/ and README.md that point nowhere."""
     problems = []
-    for page in [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
+    for page in [paths.ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
         text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
         for target in LINK.findall(text):
             if re.match(r"[a-z]+://|mailto:", target):
@@ -30,7 +30,7 @@ def broken_links():
             file_part, _, anchor = target.partition("#")
             dest = (page.parent / file_part).resolve() if file_part else page
             if not dest.exists():
-                problems.append(f"{page.relative_to(ROOT)}: link to missing {target}")
+                problems.append(f"{page.relative_to(paths.ROOT)}: link to missing {target}")
             elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
-                problems.append(f"{page.relative_to(ROOT)}: link to missing anchor {target}")
+                problems.append(f"{page.relative_to(paths.ROOT)}: link to missing anchor {target}")
     return problems

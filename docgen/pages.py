@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from common import paths
 from common.files import atomic_path
-from tools.lessons import ROOT, lesson_number, load_module, scripts
+from course.lessons import lesson_number, load_module, scripts
 
 from .markers import replace_block
 
-DOCS = ROOT / "docs"
+DOCS = paths.ROOT / "docs"
 IMG = DOCS / "img"
 
 
@@ -63,5 +64,5 @@ def refresh(path, new, check):
     if not check:
         with atomic_path(path) as tmp:
             tmp.write_text(new)
-        print(f"updated {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        print(f"updated {path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path}")
     return True

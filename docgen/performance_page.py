@@ -5,12 +5,13 @@ The flow goes one way: the benchmarks write JSON, this reads it; nothing here im
 import json
 import statistics
 
-from tools.lessons import BENCHMARK_SCHEMA as SCHEMA, RESULTS, recorded
-from tools.summary import markdown_table
+from common import paths
+from course.lessons import BENCHMARK_SCHEMA as SCHEMA, recorded
+from course.summary import markdown_table
 
 from . import tables
 
-BENCH = RESULTS / "benchmark"
+BENCH = paths.RESULTS / "benchmark"
 GPU_TARGET_SECONDS = 15  # a full run of the final lesson on a CUDA GPU, the course's speed target
 TRAIN_IMAGES = 60_000
 NOT_ON_GPU = "*Not yet measured on a GPU:* `make benchmark-cuda` measures it."

@@ -5,15 +5,14 @@ and the figure of its record."""
 import json
 import shlex
 
+from common import paths
 from common.source import source_digest
-from tools.lessons import RESULTS, ROOT, resolve
-from tools.experiment_report import RAW
-from tools.summary import FINAL, LOWEST, paired_said, said
-from tools.summary import never_learned as stayed_at_chance
+from course.lessons import resolve
+from course.summary import FINAL, LOWEST, RAW, never_learned, paired_said, said
 
 from .pages import IMG as DOCS_IMG
 
-EXPERIMENTS = RESULTS / "experiments"
+EXPERIMENTS = paths.RESULTS / "experiments"
 IMG = DOCS_IMG / "experiments"
 
 
@@ -90,15 +89,15 @@ def block(name):
     r = json.loads((folder / "results.json").read_text())
     label = [f"*A record of an earlier version: {EARLIER[name]}.*", ""] if name in EARLIER else []
     return "\n".join([*label, f"```bash\n{r['command']}\n```", "", (folder / "table.md").read_text().strip(),
-                      *verdicts(name), *paired(r["rows"]), *never_learned(r["rows"]), "",
+                      *verdicts(name), *paired(r["rows"]), *stuck_notes(r["rows"]), "",
                       f"![{r['script']} on the {r['evaluated_on']} images: {name}](img/experiments/{name}.png)"])
 
 
-def never_learned(rows):
-    """A line per row with seeds that stayed at chance, which a mean ± sd hides."""
+def stuck_notes(rows):
+    """A line per row with seeds that never learned (course.summary.never_learned), which a mean ± sd hides."""
     lines = []
     for row in rows:
-        stuck = [seed for seed, curve in zip(row["seeds"], row["curves"]) if stayed_at_chance(curve[-1])]
+        stuck = [seed for seed, curve in zip(row["seeds"], row["curves"]) if never_learned(curve[-1])]
         if stuck:
             of = f"{len(stuck)} of {len(row['seeds'])} seed{'s' if len(row['seeds']) > 1 else ''}"
             lines.append(f"- `{row['setting']}`: {of} never learned "
@@ -162,7 +161,7 @@ def figures():
 def script_of(name):
     """The script that experiment ``name`` runs: a lesson, or an edited copy given by its path."""
     first = shlex.split(QUOTED[name][1])[0]
-    return ROOT / first if first.endswith(".py") else resolve(first)
+    return paths.ROOT / first if first.endswith(".py") else resolve(first)
 
 
 def ran_other_code(name):

@@ -13,8 +13,9 @@ import argparse
 import subprocess
 import sys
 
+from common import paths
 from common.cli import EXIT_OK
-from tools.lessons import ROOT, lesson_number, scripts
+from course.lessons import lesson_number, scripts
 
 from . import headers
 
@@ -29,7 +30,7 @@ def main(argv=None):
         if number < args.start or (args.only and number not in args.only):
             continue
         print(f"=== {path.name}", flush=True)
-        status = subprocess.run([sys.executable, path.name, "--record", *extra], cwd=ROOT).returncode
+        status = subprocess.run([sys.executable, path.name, "--record", *extra], cwd=paths.ROOT).returncode
         if status != EXIT_OK:
             print(f"error: {path.name} exited with status {status}; stopping", file=sys.stderr)
             return status

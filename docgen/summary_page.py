@@ -1,7 +1,7 @@
 """The summary page's tables: every lesson at a glance, and what each step bought."""
 
-from tools.lessons import summary_of
-from tools.summary import markdown_table
+from course.lessons import summary_of
+from course.summary import markdown_table
 
 from . import tables
 

@@ -2,16 +2,15 @@
 
 Each table is a list of columns, each a (heading, alignment, cell) triple,
 where cell(info, s) writes one lesson's cell from its details (info, from
-docgen.docs.lesson_info) and the summary of its recorded run (s, from
-tools.lessons.summary_of). A lesson with no recorded run gets its number,
+docgen.pages.lesson) and the summary of its recorded run (s, from
+course.lessons.summary_of). A lesson with no recorded run gets its number,
 its name and "not recorded yet".
 """
 import statistics
 
 from common.goal import GOAL
-from tools.lessons import seeds_of, summary_of
-from tools.summary import FINAL, LOWEST, goal_verdict, markdown_table, said
-from tools.summary import never_learned as stayed_at_chance
+from course.lessons import seeds_of, summary_of
+from course.summary import FINAL, LOWEST, goal_verdict, markdown_table, never_learned, said
 
 
 def lesson_table(lessons, columns, legend=None):
@@ -44,10 +43,10 @@ def why_one_seed(info):
     return f"a run of lesson 1 takes {run['total_seconds'] / 60:.0f} minutes on a {run['device_name']}"
 
 
-def never_learned(info):
-    """The recorded seeds of a lesson whose run stayed at chance."""
+def stuck_seeds(info):
+    """The recorded seeds of a lesson whose run never learned (course.summary.never_learned)."""
     summary = seeds_of(info.script)
-    return [r["seed"] for r in summary["seeds"] if stayed_at_chance(r["final_test_acc"])] if summary else []
+    return [r["seed"] for r in summary["seeds"] if never_learned(r["final_test_acc"])] if summary else []
 
 
 def seeds_cell(info, run):
@@ -59,7 +58,7 @@ def seeds_cell(info, run):
 
 def step_over_seeds(before, after, key=FINAL):
     """The change in final test accuracy (or ``key``) from one lesson to the next, with its
-    standard error, and whether it is beyond the noise (tools.summary.NOISE_RULE)."""
+    standard error, and whether it is beyond the noise (course.summary.NOISE_RULE)."""
     a, b = recorded_spread(before.script, key), recorded_spread(after.script, key)
     if a is None or b is None:
         return "not measured over seeds yet"

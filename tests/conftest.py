@@ -1,7 +1,5 @@
-"""Shared fixtures: real MNIST through the learner's own loader, a tiny lesson, and a way to run scripts."""
-import inspect
+"""Shared fixtures: real MNIST through the learner's own loader, a lesson run in seconds, and a way to run scripts."""
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,13 +8,13 @@ import pytest
 import torch.nn as nn
 import torch.nn.functional as F
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import paths  # noqa: E402
 from common.data import ensure_mnist  # noqa: E402
-from tools.lessons import load_module  # noqa: E402
+from course.lessons import load_module, scripts  # noqa: E402
 
-LESSONS = sorted(p.name for p in ROOT.glob("code[0-9][0-9]_*.py"))
+LESSONS = [path.name for path in scripts()]
 
 
 def pytest_addoption(parser):
@@ -40,24 +38,31 @@ def no_gpu(monkeypatch):
     monkeypatch.setattr(runtime, "_mps_available", lambda: False)
 
 
+@pytest.fixture
+def own_folders(tmp_path, monkeypatch):
+    """runs/ and results/ inside this test's folder: what a run or a recording writes lands there, never in the
+    repository's."""
+    for name in ("RUNS", "RESULTS"):
+        monkeypatch.setattr(paths, name, tmp_path / getattr(paths, name).name)
+
+
 @pytest.fixture(scope="session")
 def mnist_dir():
     """The repository's data folder, made ready exactly as a lesson script does it."""
-    data_dir = ROOT / "data"
-    ensure_mnist(data_dir, log=lambda *_: None)
-    return data_dir
+    ensure_mnist(paths.DATA, log=lambda *_: None)
+    return paths.DATA
 
 
 def run_script(script, *args, timeout=600):
     """Run a script of the repository the way a learner does, from the repository root."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.run(
-        [sys.executable, str(ROOT / script), *map(str, args)],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env,
+        [sys.executable, str(paths.ROOT / script), *map(str, args)],
+        cwd=paths.ROOT, capture_output=True, text=True, timeout=timeout, env=env,
     )
 
 
-class Net(nn.Module):
+class TinyNet(nn.Module):
     """A one-layer network: a lesson trains it in seconds."""
 
     def __init__(self):
@@ -68,29 +73,20 @@ class Net(nn.Module):
         return F.log_softmax(self.fc(x.flatten(1)), dim=1)
 
 
-TinyNet = Net
-TINY_NET = inspect.getsource(Net)
-
-
-def tiny_copy(script, folder, net=TINY_NET, **settings):
-    """A copy of a lesson script in ``folder`` with a one-layer network (and
-    the given module-level settings changed): a real lesson's main(), in seconds."""
-    source = (ROOT / script).read_text()
-    source = re.sub(r"class Net\(nn.Module\):.*?\n\n\n", lambda _: net + "\n\n", source, count=1, flags=re.S)
-    for name, value in settings.items():
-        source, n = re.subn(rf"^{name} = .*$", lambda _: f"{name} = {value}", source, count=1, flags=re.M)
-        assert n == 1, f"{script} has no setting {name}"
-    path = Path(folder) / script
-    path.write_text(source)
-    return path
+def with_tiny_net(script, **settings):
+    """Lesson ``script`` loaded with its settings changed as `--set NAME=value` changes them, and its Net
+    swapped for TinyNet: a real lesson's main(), in seconds."""
+    module = load_module(script, list(settings.items()))
+    module.Net = TinyNet
+    return module
 
 
 @pytest.fixture
-def tiny_lesson(tmp_path, mnist_dir, monkeypatch, no_gpu):
-    """Lesson 10 with a one-layer network, run in-process from an empty folder
-    (so runs/ and results/ are made there): call it with command-line
-    arguments; it returns the exit status. ``tiny_lesson.module`` is the script."""
-    module = load_module(tiny_copy("code10_lr_schedule.py", tmp_path, EPOCHS=3))
+def tiny_lesson(tmp_path, mnist_dir, monkeypatch, no_gpu, own_folders):
+    """Lesson 10 for three epochs with a one-layer network, run in-process from this test's folder (runs/ and
+    results/ are there too): call it with command-line arguments; it returns the exit status.
+    ``tiny_lesson.module`` is the script."""
+    module = with_tiny_net("code10_lr_schedule.py", EPOCHS=3)
     monkeypatch.chdir(tmp_path)
 
     def run(*argv):

@@ -3,9 +3,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from common import paths
 from common.cli import EXIT_FAILED, EXIT_OK
+from course.lessons import load_module
 from docgen import backprop
-from tools.lessons import ROOT, load_module
 from docgen.markers import block
 
 TOL = 1e-6
@@ -62,7 +63,7 @@ def test_the_page_snippet_agrees_with_the_hand_computation():
 
 
 def test_the_example_trains_as_the_lessons_do():
-    lesson = load_module(ROOT / "code10_lr_schedule.py")
+    lesson = load_module(paths.ROOT / "code10_lr_schedule.py")
     assert (backprop.LR, backprop.MOMENTUM) == (lesson.LR, lesson.MOMENTUM)
 
 
@@ -76,7 +77,7 @@ def test_check_fails_on_a_stale_page_and_a_rewrite_fixes_it(tmp_path, monkeypatc
     stale = tmp_path / "backprop.md"
     stale.write_text("# Page\n\n<!-- generated:backprop -->\nold numbers\n<!-- /generated:backprop -->\n")
     monkeypatch.setattr(backprop, "PAGE", stale)
-    monkeypatch.setattr(backprop, "ROOT", tmp_path)
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
     assert backprop.main(["--check"]) == EXIT_FAILED
     assert backprop.main([]) == EXIT_OK
     assert backprop.main(["--check"]) == EXIT_OK

@@ -11,12 +11,12 @@ import os
 import pytest
 import torch
 
-from common.cli import EXIT_OK
 from benchmarks import benchmark, step
+from common.cli import EXIT_OK
 from common.loader import mnist_batches
-from conftest import ROOT
+from common.paths import RESULTS, ROOT
+from course.lessons import load_module
 from docgen import pages, performance_page
-from tools.lessons import load_module
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_a_gpu_run_of_the_final_lesson_is_shown_when_there_is_one(tmp_path, monk
     monkeypatch.setattr(performance_page, "BENCH", tmp_path)
     assert performance_page.wall_time(lessons).endswith("- CUDA GPU: *not yet measured:* `make benchmark-cuda` "
                                                         "measures it.")
-    run = json.loads((ROOT / "results" / script.stem / "metrics.json").read_text())
+    run = json.loads((RESULTS / script.stem / "metrics.json").read_text())
     run["environment"].update(device="cuda", device_name="NVIDIA H100 80GB HBM3")
     folder = tmp_path / f"{script.stem}_cuda"
     folder.mkdir()

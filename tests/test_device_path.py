@@ -18,7 +18,7 @@ from common import engine
 from common.loader import TensorBatches
 from common.batch_transforms import BatchPipeline
 from conftest import LESSONS
-from tools.lessons import load_module
+from course.lessons import load_module
 
 META = torch.device("meta")
 READS = {"item", "tolist", "__bool__", "__int__", "__float__", "__index__", "numpy", "cpu"}

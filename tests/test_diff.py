@@ -2,10 +2,8 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-
-ROOT = Path(__file__).resolve().parent.parent
+from common.paths import ROOT
 
 
 def test_tools_diff_runs_without_torch(tmp_path):

@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
+from common import paths
 from common.cli import EXIT_OK
-from conftest import ROOT
 from docgen import headers, links
 
 
 
 def test_a_changed_result_makes_the_header_stale(tmp_path, monkeypatch):
-    script = ROOT / "code10_lr_schedule.py"
+    script = paths.ROOT / "code10_lr_schedule.py"
     metrics = headers.recorded(script)
     assert metrics is not None, "results/code10_lr_schedule/metrics.json is not a complete recorded run"
     metrics = json.loads(json.dumps(metrics))  # a copy
@@ -33,7 +33,7 @@ def test_the_link_checker_finds_a_broken_link(tmp_path, monkeypatch):
     (tmp_path / "README.md").write_text("[fine](docs/page.md) [anchor](docs/page.md#a-heading)\n")
     page.write_text("# A heading\n\n[gone](missing.md) ![img](img/none.png) [bad](#no-such-heading)\n"
                     "```\n[in code](ignored.md)\n```\n")
-    monkeypatch.setattr(links, "ROOT", tmp_path)
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
     monkeypatch.setattr(links, "DOCS", tmp_path / "docs")
     problems = links.broken_links()
     assert len(problems) == 3 and all(p.startswith("docs/page.md") for p in problems)
@@ -45,7 +45,7 @@ def test_the_site_builds_strictly(tmp_path):
             pytest.fail("mkdocs is not installed: `pip install -r requirements-docs.txt`")
         pytest.skip("mkdocs is not installed (requirements-docs.txt); `make test` installs it")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
-                            cwd=ROOT, capture_output=True, text=True)
+                            cwd=paths.ROOT, capture_output=True, text=True)
     assert result.returncode == EXIT_OK, result.stderr
     assert (tmp_path / "index.html").exists() and (tmp_path / "10_lr_schedule" / "index.html").exists()
 
@@ -53,11 +53,9 @@ def test_the_site_builds_strictly(tmp_path):
 def test_a_comparison_figure_shows_the_spread_of_the_current_seeds_only(tmp_path, monkeypatch):
     from common.source import source_digest
     from docgen import figures
-    from tools import lessons
 
-    script = ROOT / "code10_lr_schedule.py"
-    monkeypatch.setattr(lessons, "RESULTS", tmp_path)
-    monkeypatch.setattr(figures, "RESULTS", tmp_path)
+    script = paths.ROOT / "code10_lr_schedule.py"
+    monkeypatch.setattr(paths, "RESULTS", tmp_path)
 
     def run(seed, accuracies, digest=source_digest(script)):
         folder = tmp_path / script.stem / ("" if seed == 1 else f"seeds/seed{seed}")
@@ -84,7 +82,6 @@ def test_each_lesson_has_an_idea_figure_drawn_from_its_own_network():
     assert rf["lessons"][0]["layers"][-1]["rf"] == rf["lessons"][1]["layers"][-1]["rf"] == 28
     bars = idea_figures.figure_data(lessons[5], lessons[4])  # lesson 6 against lesson 5: the 7x7 head goes
     assert [lesson["layers"][-1]["parameters"] for lesson in bars["lessons"]] == [14 * 10 * 7 * 7, 14 * 10]
-    assert set(idea_figures.KIND) == {info.number for info in lessons}
 
 
 def test_a_quoted_record_of_an_earlier_script_is_stale_unless_its_page_labels_it(tmp_path, monkeypatch):
@@ -95,7 +92,7 @@ def test_a_quoted_record_of_an_earlier_script_is_stale_unless_its_page_labels_it
     run = tmp_path / "experiments" / "try" / "LR=0.1" / "seed1" / "metrics.json"
     run.parent.mkdir(parents=True)
     monkeypatch.setattr(quoted, "EXPERIMENTS", tmp_path / "experiments")
-    monkeypatch.setattr(quoted, "ROOT", tmp_path)
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
     monkeypatch.setattr(quoted, "QUOTED", {"try": (("choosing.md",), "lesson.py --set LR=0.1 --seeds 1 --validation")})
     monkeypatch.setattr(quoted, "EARLIER", {})
     run.write_text(json.dumps({"experiment": {"source_sha256": quoted.source_digest(script)}}))
@@ -117,7 +114,7 @@ def test_every_verdict_counts_all_recorded_seeds_not_seed_1_alone(monkeypatch):
     """The README, the overview and the headers say 'met by N of M seeds' from seeds.json, even when seed 1 met it."""
     from docgen import headers as header_module
     from docgen import pages, tables
-    from tools.summary import goal_verdict
+    from course.summary import goal_verdict
 
     final = pages.all_lessons()[-1]
     seeds = {"seeds": [{"seed": 1, "goal_met": True}, {"seed": 2, "goal_met": False}, {"seed": 3, "goal_met": True}]}

@@ -5,12 +5,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from common import engine
+from common import engine, paths
 from common.cli import EXIT_FAILED, EXIT_INTERRUPTED
 from common.engine import NonFiniteLoss
 from common.files import atomic_path, write_json
-from conftest import TinyNet, tiny_copy
-from tools.lessons import load_module
+from conftest import TinyNet, with_tiny_net
 
 
 class PoisonedAt(TinyNet):
@@ -120,21 +119,19 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     assert target.stat().st_mode & 0o044  # readable by others, unlike a raw mkstemp file
 
 
-def test_a_recording_replaces_the_record_only_once_complete(tmp_path, mnist_dir, monkeypatch, no_gpu, capsys):
-    script = tiny_copy("code10_lr_schedule.py", tmp_path, EPOCHS=1)
-    monkeypatch.chdir(tmp_path)
-    record = tmp_path / "results" / "code10_lr_schedule"
+def test_a_recording_replaces_the_record_only_once_complete(mnist_dir, monkeypatch, no_gpu, own_folders, capsys):
+    record = paths.RESULTS / "code10_lr_schedule"
     record.mkdir(parents=True)
     (record / "metrics.json").write_text('{"the": "old record"}')
     argv = ["--data-dir", str(mnist_dir), "--record", "--device", "cpu"]
 
-    interrupted = load_module(script)
+    interrupted = with_tiny_net("code10_lr_schedule.py", EPOCHS=1)
     monkeypatch.setattr(interrupted, "train", lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
     assert interrupted.main(argv) == 130
     assert "interrupted before the first epoch finished: nothing was written" in capsys.readouterr().err
     assert json.loads((record / "metrics.json").read_text()) == {"the": "old record"}
 
-    assert load_module(script).main(argv) == 0
+    assert with_tiny_net("code10_lr_schedule.py", EPOCHS=1).main(argv) == 0
     assert json.loads((record / "metrics.json").read_text())["status"] == "complete"
     assert {p.name for p in record.iterdir()} == {"metrics.json", "model.pt", "curves.png", "misclassified.png"}
-    assert f"results in {Path('results') / 'code10_lr_schedule'}/" in capsys.readouterr().out
+    assert f"results in {record}/" in capsys.readouterr().out

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from conftest import run_script
+from conftest import LESSONS, run_script
 
-FINAL = "code10_lr_schedule.py"
+FINAL = LESSONS[-1]
 
 
 @pytest.mark.slow

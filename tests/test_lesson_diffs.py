@@ -22,7 +22,8 @@ import re
 import pytest
 
 from common.source import split_header
-from conftest import LESSONS, ROOT
+from common.paths import ROOT
+from conftest import LESSONS
 
 ALLOWED = {
     "code02_skeleton.py": ({"net"}, 40),

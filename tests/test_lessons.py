@@ -4,10 +4,11 @@ import json
 import pytest
 import torch
 
+from common.paths import ROOT
 from common.source import source_digest
-from conftest import LESSONS, ROOT
+from conftest import LESSONS
+from course.lessons import load_module
 from tools import evaluate
-from tools.lessons import load_module
 
 
 @pytest.mark.parametrize("script", LESSONS)

@@ -5,8 +5,9 @@ import pytest
 import torch.nn as nn
 
 from common.model_info import count_parameters, macs_per_image, receptive_field, summary_table
-from conftest import LESSONS, ROOT
-from tools.lessons import load_module
+from common.paths import ROOT
+from conftest import LESSONS
+from course.lessons import load_module
 
 
 def rf_column(model):

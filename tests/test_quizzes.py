@@ -5,13 +5,12 @@ once the longest is avoided, the shortest) option.
 How a question is written, and the parser that reads it: tests/quiz_parser.py.
 """
 from collections import Counter
-from pathlib import Path
-
 import pytest
 
+from common.paths import ROOT
 from quiz_parser import ANSWER_CLOSE, ANSWER_OPEN, QuizFormatError, parse
 
-QUIZ_DIR = Path(__file__).resolve().parent.parent / "docs" / "quiz"
+QUIZ_DIR = ROOT / "docs" / "quiz"
 QUIZZES = sorted(QUIZ_DIR.glob("*.md"))
 LETTERS = "ABCD"
 ANSWERS_PER_LETTER = (0.20, 0.30)  # each letter's share of all answers, over every quiz

@@ -6,17 +6,20 @@ import signal
 import pytest
 import torch
 
-from common.source import source_digest
+from common import paths
+from common.cli import EXIT_FAILED, EXIT_INTERRUPTED
 from common.files import deferred_interrupt, write_json
-from conftest import ROOT
-from tools import lessons, seeds
+from common.source import source_digest
+from course import lessons
+from tools import runner, seeds
 
-SCRIPT = ROOT / "code10_lr_schedule.py"
+SCRIPT = paths.ROOT / "code10_lr_schedule.py"
+RECORDED = paths.RESULTS / SCRIPT.stem  # read before any test points paths.RESULTS elsewhere
 
 
 @pytest.fixture
 def fake_results(tmp_path, monkeypatch):
-    monkeypatch.setattr(lessons, "RESULTS", tmp_path)
+    monkeypatch.setattr(paths, "RESULTS", tmp_path)
 
     def write(**changes):
         m = {"status": "complete", "settings": {"limit": None, "seed": 1}, "source_sha256": source_digest(SCRIPT)}
@@ -93,41 +96,55 @@ def test_seeds_reuses_only_a_finished_run_of_the_same_settings():
 
 @pytest.fixture
 def fake_training(monkeypatch, no_gpu):
-    """seeds.main without training: each seed "runs" as a copy of the recorded run; returns (seed, folder) pairs."""
-    recorded_run = json.loads((ROOT / "results" / SCRIPT.stem / "metrics.json").read_text())
+    """seeds.main without training: tools.runner.run_one gives each seed a copy of the recorded run;
+    returns (seed, the folder of its seeds/) pairs."""
+    recorded_run = json.loads((RECORDED / "metrics.json").read_text())
     trained = []
 
-    def fake_run_seed(script, seed, extra, base):
-        trained.append((seed, base))
-        return {**recorded_run, "settings": {**recorded_run["settings"], "seed": seed}}
+    def fake_run_one(run):
+        trained.append((run.seed, run.folder.parent.parent))
+        return {**recorded_run, "settings": {**recorded_run["settings"], "seed": run.seed}}
 
-    monkeypatch.setattr(seeds, "run_seed", fake_run_seed)
+    monkeypatch.setattr(runner, "run_one", fake_run_one)
     return trained
 
 
 def test_seeds_out_keeps_the_committed_summary_and_runs_every_seed(tmp_path, fake_training):
-    committed = (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes()
+    committed = (RECORDED / "seeds.json").read_bytes()
     seeds.main([SCRIPT.name, "--seeds", "1", "6", "--out", str(tmp_path)])
     assert fake_training == [(1, tmp_path), (6, tmp_path)]  # seed 1 is trained too: results/ is not borrowed
     assert [r["seed"] for r in json.loads((tmp_path / "seeds.json").read_text())["seeds"]] == [1, 6]
     assert (tmp_path / "seeds.md").exists()
-    assert (ROOT / "results" / SCRIPT.stem / "seeds.json").read_bytes() == committed
+    assert (RECORDED / "seeds.json").read_bytes() == committed
 
 
-def test_seeds_on_a_gpu_go_to_runs_not_over_the_recorded_cpu_seeds(tmp_path, fake_training, monkeypatch):
+def test_seeds_on_a_gpu_go_to_runs_not_over_the_recorded_cpu_seeds(fake_training, monkeypatch, own_folders):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # no GPU is touched: training is faked
-    monkeypatch.setattr(seeds, "ROOT", tmp_path)
-    monkeypatch.setattr(seeds, "RESULTS", tmp_path / "results")  # a wrong turn must not touch the real ones
     seeds.main([SCRIPT.name, "--seeds", "1", "2"])
-    where = tmp_path / "runs" / SCRIPT.stem / "seeds-cuda"
+    where = paths.RUNS / SCRIPT.stem / "seeds-cuda"
     assert fake_training == [(1, where), (2, where)]  # the CPU record of seed 1 is not reused either
-    assert (where / "seeds.json").exists() and not (tmp_path / "results").exists()
+    assert (where / "seeds.json").exists() and not paths.RESULTS.exists()
 
 
-def test_seeds_on_the_cpu_reuse_the_recorded_run_also_when_asked_for_the_cpu(tmp_path, fake_training, monkeypatch):
-    monkeypatch.setattr(seeds, "RESULTS", tmp_path)  # the summary is written here; seed 1 still comes from results/
+def test_seeds_on_the_cpu_reuse_the_recorded_run_also_when_asked_for_the_cpu(fake_training, own_folders):
+    (paths.RESULTS / SCRIPT.stem).mkdir(parents=True)
+    (paths.RESULTS / SCRIPT.stem / "metrics.json").write_bytes((RECORDED / "metrics.json").read_bytes())
     seeds.main([SCRIPT.name, "--seeds", "1", "2", "--device", "cpu"])
-    assert fake_training == [(2, tmp_path / SCRIPT.stem)]  # seed 1 is the recorded run, not trained again
+    assert fake_training == [(2, paths.RESULTS / SCRIPT.stem)]  # seed 1 is the recorded run, not trained again
+    assert [r["seed"] for r in json.loads((paths.RESULTS / SCRIPT.stem / "seeds.json").read_text())["seeds"]] == [1, 2]
+
+
+def test_a_failed_or_interrupted_seed_writes_no_summary(tmp_path, monkeypatch, no_gpu, capsys):
+    monkeypatch.setattr(runner, "run_one", lambda run: None)  # a run that failed: its log says why
+    assert seeds.main([SCRIPT.name, "--seeds", "2", "--out", str(tmp_path)]) == EXIT_FAILED
+    assert "error: a seed failed: code10_lr_schedule seed 2" in capsys.readouterr().err
+
+    def interrupted(run):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_one", interrupted)
+    assert seeds.main([SCRIPT.name, "--seeds", "2", "--out", str(tmp_path)]) == EXIT_INTERRUPTED
+    assert not (tmp_path / "seeds.json").exists()
 
 
 def test_seeds_refuse_a_missing_gpu_in_one_line(fake_training, capsys):

@@ -11,14 +11,14 @@ from torchvision.transforms import functional as TF
 
 from common.cli import EXIT_OK
 from common.batch_transforms import BatchPipeline, UnsupportedTransform, affine_batch
-from common.data import load_split
+from common.data import mnist
 
 NORMALIZE = transforms.Normalize((0.1307,), (0.3081,))
 
 
 @pytest.fixture(scope="module")
 def images(mnist_dir):
-    return load_split(mnist_dir, train=True, limit=64)[0]
+    return mnist(mnist_dir)[True].data[:64].unsqueeze(1)  # uint8, 64 x 1 x 28 x 28
 
 
 def per_image(pipeline, images):

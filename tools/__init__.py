@@ -5,7 +5,7 @@
     seeds        a lesson over several seeds, and how much its numbers vary
     evaluate     saved weights on the test set, without training
 
-lessons.py is the course's index (the scripts and their recorded runs) that
-these commands, docgen/, benchmarks/ and tests/ share. The maintainer's
-generator of docs/, README blocks and script headers is docgen/.
+Beside them, what only they use: runner.py trains many runs (experiment and
+seeds), experiment_report.py makes an experiment's table and figure. The
+course index they read is course/; the maintainer's generator is docgen/.
 """

@@ -14,7 +14,7 @@ import difflib
 import sys
 
 from common.source import split_header
-from tools.lessons import resolve
+from course.lessons import resolve
 
 
 def below_header(path):

@@ -11,14 +11,13 @@ import pickle
 import sys
 from pathlib import Path
 
+from common import paths
 from common.cli import EXIT_FAILED, EXIT_OK, refuse_unusable_device
-from common.data import require_mnist
 from common.engine import test
 from common.loader import TEST_BATCH_SIZE, mnist_batches
 from common.files import load_weights
 from common.runtime import DEVICES, pick_device
-
-from .lessons import RESULTS, load_module, resolve
+from course.lessons import load_module, resolve
 
 
 def main(argv=None):
@@ -26,11 +25,11 @@ def main(argv=None):
     parser.add_argument("script", help="the lesson whose Net the weights belong to")
     parser.add_argument("--weights", type=Path, help="default: results/<script>/model.pt")
     parser.add_argument("--device", choices=DEVICES, default="auto")
-    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--data-dir", type=Path, default=paths.DATA, help="where MNIST's raw files are (or go)")
     args = parser.parse_args(argv)
     refuse_unusable_device(parser, args.device)
     script = resolve(args.script)
-    weights = args.weights or RESULTS / script.stem / "model.pt"
+    weights = args.weights or paths.RESULTS / script.stem / "model.pt"
     if not weights.exists():
         print(f"error: {weights} does not exist; record the lesson (python {script.name} --record) or pass "
               f"--weights runs/{script.stem}/<run>/model.pt", file=sys.stderr)
@@ -45,7 +44,6 @@ def main(argv=None):
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         print(f"error: {weights} is not a weights file for {script.name}'s Net: {first}", file=sys.stderr)
         return EXIT_FAILED
-    require_mnist(args.data_dir)
     batches = mnist_batches(args.data_dir, False, TEST_BATCH_SIZE, lesson.TEST_TRANSFORMS, device)
     result = test(model, device, batches)
     print(f"{script.name} with {weights}: test loss {result.loss:.4f}, accuracy {result.accuracy:.2f}% "

@@ -28,13 +28,14 @@ import shlex
 import sys
 from pathlib import Path
 
-from common.cli import RUNS, number
+from common import paths
+from common.cli import number
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES
+from course.lessons import load_module, resolve
 
 from . import runner
 from .experiment_report import figure, summarise, table
-from .lessons import RESULTS, load_module, resolve
 from .runner import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Run, check, parse_set, run_one  # noqa: F401
 
 PASSED_ON = ("epochs", "limit", "device", "data_dir")  # flags given to every run, besides --validation
@@ -107,6 +108,19 @@ def plan(script, grid, reference, seeds, base, flags):
     return rows
 
 
+def train(rows, jobs, evaluated_on):
+    """({row label: [metrics]}, [a line per failed run]) of ``rows``, each run trained unless it finished before
+    (Run.finished); (None, None) after a Ctrl-C."""
+    metrics = {run: run.finished() for runs in rows.values() for run in runs}
+    todo = {run: key for key, runs in rows.items() for run in runs if metrics[run] is None}
+    trained, failed = runner.run_all(todo, jobs, evaluated_on)
+    if trained is None:
+        return None, None
+    metrics.update(trained)
+    done = {key: [metrics[run] for run in runs if metrics[run]] for key, runs in rows.items()}
+    return {key: runs for key, runs in done.items() if runs}, failed
+
+
 def report(base, rows, script, grid, evaluated_on, flags, argv):
     """results.json, table.md and figure.png of the finished runs; the table is printed too."""
     write_json(base / "results.json", {"script": script.stem, "evaluated_on": evaluated_on, "flags": flags,
@@ -128,7 +142,7 @@ def main(argv=None):
     reference = None if args.reference is None else script if not args.reference else script_path(args.reference)
 
     name = args.name or "-".join([script.stem, *(names[0][0] for names in grid)])
-    base = (RESULTS if args.record else RUNS) / "experiments" / name
+    base = (paths.RESULTS if args.record else paths.RUNS) / "experiments" / name
     flags = [*(["--validation"] if args.validation else []),
              *(f"--{flag.replace('_', '-')}={getattr(args, flag)}" for flag in PASSED_ON
                if getattr(args, flag) is not None)]
@@ -137,12 +151,12 @@ def main(argv=None):
     print(f"{len(rows)} row(s) x {len(args.seeds)} seed(s) = {len(rows) * len(args.seeds)} runs of {script.name} "
           f"into {base}/, evaluated on the {evaluated_on} images, {args.jobs} at a time")
 
-    done, failed = runner.run_all(rows, args.jobs, evaluated_on)
+    done, failed = train(rows, args.jobs, evaluated_on)
     if done is None:
         print(f"\ninterrupted: the finished runs are kept in {base}/; run the same command to resume",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    summary = summarise({key: done[key] for key in rows if done[key]})
+    summary = summarise(done)
     if summary:
         report(base, summary, script, grid, evaluated_on, flags, argv)
     for line in failed:

@@ -2,12 +2,8 @@
 import statistics
 
 from common.plots import integer_epochs, plt, save_figure
-
-from .lessons import epoch_summary
-from .summary import markdown_table, never_learned, over_seeds
-
-
-RAW = " (raw weights)"  # a row of the same runs, tested with the weights before averaging (see summarise)
+from course.lessons import epoch_summary
+from course.summary import RAW, markdown_table, never_learned, over_seeds
 
 
 def summarise(points):

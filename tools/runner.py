@@ -1,5 +1,5 @@
-"""Train runs of a lesson with some of its settings changed: one at a time in this
-process, or several at once, each in a process of its own (tools.experiment --jobs)."""
+"""Train runs of a lesson, some of its settings perhaps changed: one at a time in this process, or
+several at once, each in a process of its own (--jobs), for tools.experiment and tools.seeds."""
 import argparse
 import ast
 import contextlib
@@ -16,8 +16,7 @@ from tqdm import tqdm
 from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, number
 from common.files import write_json
 from common.source import source_digest
-
-from .lessons import load_module
+from course.lessons import load_module
 
 # Settings that a lesson also takes as flags: the same limits as its command line.
 FLAGGED = {"EPOCHS": number(minimum=1), "BATCH_SIZE": number(minimum=1), "LR": number(float, above=0)}
@@ -137,31 +136,21 @@ def _finishing(todo, jobs):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_all(rows, jobs, evaluated_on):
-    """Train every run of ``rows`` ({label: [Run]}) not finished before. Returns ({label: [metrics]},
-    [one line per failed run]), or (None, None) after a Ctrl-C (the finished runs stay on disk)."""
-    done = {key: {} for key in rows}
-    todo = []
-    for key, runs in rows.items():
-        for run in runs:
-            m = run.finished()
-            if m is None:
-                todo.append((key, run))
-            else:
-                done[key][run.seed] = m
-    keys = {run: key for key, run in todo}
-    failed = []
-    with tqdm(total=len(todo), desc="runs", unit="run") as bar:
+def run_all(runs, jobs, evaluated_on):
+    """Train each of ``runs`` ({Run: the label its lines name it by}), ``jobs`` at a time. Returns ({Run: metrics}
+    of the runs that finished, [one line per failed run]), or (None, None) after a Ctrl-C (the finished runs stay
+    on disk)."""
+    done, failed = {}, []
+    with tqdm(total=len(runs), unit="run") as bar:
         try:
-            for run, m in _finishing([run for _, run in todo], jobs):
+            for run, m in _finishing(list(runs), jobs):
                 bar.update()
                 if m is None:
-                    failed.append(f"{keys[run]} seed {run.seed} (see {run.folder / 'run.log'})")
+                    failed.append(f"{runs[run]} seed {run.seed} (see {run.folder / 'run.log'})")
                     continue
-                done[keys[run]][run.seed] = m
+                done[run] = m
                 final = m["epochs"][-1]["test_acc"]
-                bar.write(f"{keys[run]} seed {run.seed}: final {evaluated_on} accuracy {final:.2f}%")
+                bar.write(f"{runs[run]} seed {run.seed}: final {evaluated_on} accuracy {final:.2f}%")
         except KeyboardInterrupt:
             return None, None
-    ordered = {key: [done[key][run.seed] for run in runs if run.seed in done[key]] for key, runs in rows.items()}
-    return ordered, failed
+    return done, failed

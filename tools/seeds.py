@@ -2,10 +2,12 @@
 
     python -m tools.seeds code10_lr_schedule.py --seeds 1 2 3 4 5 6 7 8 9 10
 
-Each seed's run goes to results/<script>/seeds/seed<N>/ (seed 1, the script's
-default, is the recorded run in results/<script>/ itself); a finished run of
-the same code and settings is reused rather than trained again (--rerun
-trains them all). The summary goes to results/<script>/seeds.json and seeds.md.
+Each seed's run goes to results/<script>/seeds/seed<N>/, its printed output
+to run.log there (seed 1, the script's default, is the recorded run in
+results/<script>/ itself); the runs train as tools.experiment's do
+(tools.runner). A finished run of the same code and settings is reused
+rather than trained again (--rerun trains them all). The summary goes to
+results/<script>/seeds.json and seeds.md.
 With --out DIR, everything goes under DIR instead, so that trying other seeds
 or settings never replaces the committed summary:
 
@@ -17,19 +19,17 @@ otherwise, and --device cpu records the CPU ones.
 """
 import argparse
 import json
-import os
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common.cli import EXIT_OK, RUNS, number, refuse_unusable_device
+from common import paths
+from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, number, refuse_unusable_device
 from common.files import atomic_path, write_json
 from common.runtime import DEVICES, pick_device
+from course.lessons import epoch_summary, from_other_source, metrics_path, recorded, resolve, with_own_settings
+from course.summary import markdown_table, over_seeds
 
-from .lessons import RESULTS, ROOT, epoch_summary, from_other_source, recorded, resolve, with_own_settings
-from .runner import threads_each
-from .summary import markdown_table, over_seeds
+from . import runner
 
 
 def reusable(script, m, seed, device):
@@ -41,32 +41,29 @@ def reusable(script, m, seed, device):
     return with_own_settings(script, m)
 
 
-def run_seed(script, seed, extra, base, threads=None):
-    """Train one seed in a process of its own: its output on the terminal, or with ``threads`` (one of
-    several runs at once, each with that many CPU threads) in its folder's run.log."""
-    out = base / "seeds" / f"seed{seed}"
-    cmd = [sys.executable, str(script), "--seed", str(seed), "--out", str(out), "--no-plots", *extra]
-    print("$", " ".join(cmd[1:]), flush=True)
-    if threads is None:
-        failed = subprocess.run(cmd, cwd=ROOT).returncode != 0
-    else:
-        out.mkdir(parents=True, exist_ok=True)
-        with open(out / "run.log", "w") as log:
-            env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
-            failed = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env).returncode != 0
-    if failed:
-        raise SystemExit(f"error: seed {seed} failed; see {'the output above' if threads is None else log.name}")
-    print(f"seed {seed}: done", flush=True)
-    return json.loads((out / "metrics.json").read_text())
+def earlier_runs(script, seeds, base, device, record):
+    """{seed: metrics} of the seeds whose finished run (seed 1: ``record``, the recorded run) can be reused."""
+    runs = {}
+    for seed in seeds:
+        path = base / "seeds" / f"seed{seed}" / "metrics.json"
+        earlier = record if seed == 1 and record else (json.loads(path.read_text()) if path.exists() else None)
+        if reusable(script, earlier, seed, device):
+            print(f"seed {seed}: reusing the finished run {metrics_path(script) if earlier is record else path}")
+            runs[seed] = earlier
+    return runs
 
 
-def train_seeds(script, seeds, extra, base, jobs):
-    """{seed: metrics} of every seed in ``seeds``, ``jobs`` at a time, each with its share of the CPU's cores."""
-    if jobs == 1:
-        return {seed: run_seed(script, seed, extra, base) for seed in seeds}
-    threads = threads_each(jobs)
-    with ThreadPoolExecutor(jobs) as pool:
-        return dict(zip(seeds, pool.map(lambda seed: run_seed(script, seed, extra, base, threads), seeds)))
+def train_seeds(script, seeds, flags, base, jobs):
+    """({seed: metrics}, EXIT_OK) of every seed in ``seeds``, trained by tools.runner ``jobs`` at a time, each
+    run's output in its folder's run.log; (None, its exit status) after a Ctrl-C or a failed run, said in one line."""
+    runs = {runner.Run(script, (), seed, base / "seeds" / f"seed{seed}", flags): script.stem for seed in seeds}
+    trained, failed = runner.run_all(runs, jobs, "test")
+    if trained is None:
+        print(f"\ninterrupted: the finished seeds are kept in {base}/seeds/", file=sys.stderr)
+        return None, EXIT_INTERRUPTED
+    for line in failed:
+        print(f"error: a seed failed: {line}", file=sys.stderr)
+    return (None, EXIT_FAILED) if failed else ({run.seed: m for run, m in trained.items()}, EXIT_OK)
 
 
 def summarise(script, runs):
@@ -99,11 +96,11 @@ def runs_folder(script, device, out=None):
     """Where the runs and the summary go: ``out``; else results/<script> for CPU runs, runs/<script>/seeds-<device>
     for others (the recorded seeds are CPU runs, like every recorded run: see common/cli.py)."""
     if out:
-        return ROOT / out
+        return out
     if device == "cpu":
-        return RESULTS / script.stem
-    base = ROOT / RUNS / script.stem / f"seeds-{device}"
-    print(f"the runs on {device} go to {base.relative_to(ROOT)}/ (results/ holds CPU runs)")
+        return paths.RESULTS / script.stem
+    base = paths.RUNS / script.stem / f"seeds-{device}"
+    print(f"the runs on {device} go to {base}/ (results/ holds CPU runs)")
     return base
 
 
@@ -137,17 +134,13 @@ def main(argv=None):
     device = pick_device(args.device).type
     base = runs_folder(script, device, args.out)
     record = recorded(script) if args.out is None else None  # seed 1's recorded run counts for results/ only
-    runs = {}
-    for seed in args.seeds:
-        # A finished run of exactly this script and these settings is reused, not trained again.
-        path = base / "seeds" / f"seed{seed}" / "metrics.json"
-        earlier = record if seed == 1 and record else (json.loads(path.read_text()) if path.exists() else None)
-        if not args.rerun and not extra and reusable(script, earlier, seed, device):
-            where = f"results/{script.stem}/metrics.json" if earlier is record else path.relative_to(ROOT)
-            print(f"seed {seed}: reusing the finished run {where}")
-            runs[seed] = earlier
+    # A finished run of exactly this script and these settings is reused, not trained again.
+    runs = {} if args.rerun or extra else earlier_runs(script, args.seeds, base, device, record)
     todo = [seed for seed in args.seeds if seed not in runs]
-    runs.update(train_seeds(script, todo, ["--device", args.device, *extra], base, args.jobs))
+    trained, status = train_seeds(script, todo, ["--device", args.device, *extra], base, args.jobs)
+    if status != EXIT_OK:
+        return status
+    runs.update(trained)
     summary = summarise(script, [runs[seed] for seed in args.seeds])
     write_json(base / "seeds.json", summary)
     with atomic_path(base / "seeds.md") as tmp:

@@ -1,4 +1,4 @@
-"""Where the lessons and their recorded results are."""
+"""The course index: the lesson scripts in course order, their recorded runs, and a script loaded as a module."""
 import ast
 import functools
 import importlib.util
@@ -7,10 +7,9 @@ import statistics
 import sys
 from pathlib import Path
 
+from common import paths
 from common.source import source_digest
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "results"
 # The version of results/benchmark/cpu.json and cuda.json: benchmarks/benchmark.py writes it,
 # docgen/performance_page.py renders it (and nothing older).
 BENCHMARK_SCHEMA = 2
@@ -18,7 +17,7 @@ BENCHMARK_SCHEMA = 2
 
 def scripts():
     """The lesson scripts, in course order."""
-    return sorted(ROOT.glob("code[0-9][0-9]_*.py"))
+    return sorted(paths.ROOT.glob("code[0-9][0-9]_*.py"))
 
 
 def lesson_number(script):
@@ -27,7 +26,7 @@ def lesson_number(script):
 
 
 def metrics_path(script):
-    return RESULTS / Path(script).stem / "metrics.json"
+    return paths.RESULTS / Path(script).stem / "metrics.json"
 
 
 def load_module(script, overrides=()):
@@ -38,9 +37,9 @@ def load_module(script, overrides=()):
     ``overrides``, pairs (NAME, value), load the script as if its line
     ``NAME = ...`` held that value: what the script builds from the setting
     (a transform from its angle, say) follows."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    path = Path(script) if Path(script).is_absolute() or Path(script).exists() else ROOT / script
+    if str(paths.ROOT) not in sys.path:
+        sys.path.insert(0, str(paths.ROOT))
+    path = Path(script) if Path(script).is_absolute() or Path(script).exists() else paths.ROOT / script
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     if not overrides:
@@ -62,7 +61,7 @@ def load_module(script, overrides=()):
 
 def seeds_of(script):
     """The script's summary over seeds (results/<script>/seeds.json), or None if it has none."""
-    path = RESULTS / Path(script).stem / "seeds.json"
+    path = paths.RESULTS / Path(script).stem / "seeds.json"
     return json.loads(path.read_text()) if path.exists() else None
 
 

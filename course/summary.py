@@ -7,6 +7,8 @@ import statistics
 FINAL, LOWEST = "final_test_acc", "min_last5_test_acc"  # the last epoch's accuracy; the lowest of the last five
 
 
+RAW = " (raw weights)"  # an experiment row of the same runs, tested with the weights before averaging
+
 CHANCE = 20.0  # (%) a final accuracy below this: the run never learned (ten classes: a guess scores 10%)
 
 
@@ -23,7 +25,7 @@ def mean_and_sd(values):
 
 def over_seeds(summaries):
     """Mean and standard deviation over seeds of the final accuracy and of the lowest of the
-    last five epochs, from each seed's epoch summary (tools.lessons.epoch_summary):
+    last five epochs, from each seed's epoch summary (course.lessons.epoch_summary):
     {final_test_acc_mean, final_test_acc_std, min_last5_test_acc_mean, min_last5_test_acc_std}."""
     result = {}
     for key, source in ((FINAL, "last_test_acc"), (LOWEST, "min_last5_test_acc")):

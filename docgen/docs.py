@@ -33,8 +33,8 @@ def lessons_table(lessons, link_prefix):
     why = tables.why_one_seed(lessons[0])
     stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
              if tables.never_learned(i)]
-    stuck = f" A run that never learned stays at chance and pulls its lesson's mean down: {', '.join(stuck)}." \
-        if stuck else ""
+    stuck = (f" A seed that never learned stays at chance; it is counted apart (\"2 of 3\": the seeds that "
+             f"learned): {', '.join(stuck)}." if stuck else "")
     return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "
                                                  f"test, seeds*: mean ± standard deviation over the recorded seeds "
                                                  f"(how many){f'; lesson 1 has one seed, as {why}' if why else ''}."

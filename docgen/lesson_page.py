@@ -58,7 +58,14 @@ def seeds_block(info, previous):
     listed = " ".join(str(r["seed"]) for r in seeds["seeds"])
     text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"
             + (RESULTS / info.script.stem / "seeds.md").read_text().strip())
-    if previous and recorded_spread(previous.script):
+    spread, dead = recorded_spread(info.script)
+    if dead and spread:
+        text += (f"\n\nSeed{'s' if len(dead) > 1 else ''} {', '.join(map(str, dead))} never learned: "
+                 f"{'they stay' if len(dead) > 1 else 'it stays'} at chance, and the mean ± std above counts "
+                 f"{'them' if len(dead) > 1 else 'it'}. Over the {spread[2]} seeds that learned, the final test "
+                 f"accuracy is {spread[0]:.2f}% ± {spread[1]:.2f}; the comparisons with the next and the previous "
+                 f"lesson count a seed that never learned apart.")
+    if previous and recorded_spread(previous.script)[0]:
         text += (f"\n\nAgainst lesson {previous.number}, over seeds: the mean final test accuracy changes by "
                  f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "
                  f"{step_over_seeds(previous, info, LOWEST)}; ± one standard error of the difference, and the noise "

@@ -16,7 +16,8 @@ def table(lessons):
                tables.SECONDS]
     return tables.lesson_table(lessons, columns, "*RF*: receptive field of the output, in pixels. *Last test, seeds*: "
                                                  "the last epoch's test accuracy over the recorded seeds, mean ± "
-                                                 "standard deviation (number of seeds), where a lesson has them. "
+                                                 "standard deviation (number of seeds), where a lesson has them; "
+                                                 "\"2 of 3\": a seed that never learned is counted apart. "
                                                  "*Gap*: train minus test accuracy in the last epoch, in points. "
                                                  "*s / epoch*: median seconds per epoch of the recorded run.")
 

@@ -10,7 +10,7 @@ import statistics
 
 from common.goal import GOAL
 from tools.lessons import seeds_of, summary_of
-from tools.summary import FINAL, LOWEST, goal_verdict, markdown_table, said
+from tools.summary import FINAL, LOWEST, goal_verdict, markdown_table, mean_and_sd, said
 from tools.summary import never_learned as stayed_at_chance
 
 
@@ -27,13 +27,31 @@ def lesson_table(lessons, columns, legend=None):
     return table + (f"\n\n{legend}" if legend else "")
 
 
+def learned_spread(rows, key=FINAL):
+    """(mean, standard deviation, number of seeds) of ``key`` over the seed rows (as in seeds.json) that
+    learned, or None with fewer than two; and the seeds that never learned (tools.summary.never_learned
+    on their final accuracy), which are counted apart: at chance, one of them would be all the spread."""
+    dead = [r["seed"] for r in rows if stayed_at_chance(r[FINAL])]
+    values = [r[key] for r in rows if r["seed"] not in dead]
+    return ((*mean_and_sd(values), len(values)) if len(values) > 1 else None), dead
+
+
 def recorded_spread(script, key=FINAL):
-    """(mean, standard deviation, number of seeds) of the final test accuracy (or of ``key``: LOWEST,
-    the lowest of the last five epochs), or None without seeds."""
+    """learned_spread of a lesson's recorded seeds: (mean, sd, n) or None, and the seeds that never learned."""
     summary = seeds_of(script)
-    if summary is None or len(summary["seeds"]) < 2:
-        return None
-    return summary[f"{key}_mean"], summary[f"{key}_std"], len(summary["seeds"])
+    return learned_spread(summary["seeds"], key) if summary else (None, [])
+
+
+def compared(before, after, key=FINAL, names=("before", "after")):
+    """The change of ``key`` between two lists of seed rows, judged by the noise rule (tools.summary) over
+    the seeds that learned; the seeds that never learned are named and counted apart:
+    "+0.59 ± 0.23 (beyond the noise; lesson 3's seed 3 never learned, counted apart)"."""
+    (a, dead_a), (b, dead_b) = learned_spread(before, key), learned_spread(after, key)
+    if a is None or b is None:
+        return "not measured over seeds yet"
+    apart = [f"{name}'s seed{'s' if len(dead) > 1 else ''} {', '.join(map(str, dead))}"
+             for name, dead in zip(names, (dead_a, dead_b)) if dead]
+    return said(a, b, f"; {' and '.join(apart)} never learned, counted apart" if apart else "")
 
 
 def why_one_seed(info):
@@ -46,24 +64,24 @@ def why_one_seed(info):
 
 def never_learned(info):
     """The recorded seeds of a lesson whose run stayed at chance."""
-    summary = seeds_of(info.script)
-    return [r["seed"] for r in summary["seeds"] if stayed_at_chance(r["final_test_acc"])] if summary else []
+    return recorded_spread(info.script)[1]
 
 
 def seeds_cell(info, run):
-    spread = recorded_spread(info.script)
+    """'99.15 ± 0.01 (3)'; '98.48 ± 0.18 (2 of 3)' where a seed never learned (counted apart)."""
+    spread, dead = recorded_spread(info.script)
     if spread:
-        return f"{spread[0]:.2f} ± {spread[1]:.2f} ({spread[2]})"
+        return f"{spread[0]:.2f} ± {spread[1]:.2f} ({spread[2]}{f' of {spread[2] + len(dead)}' if dead else ''})"
     return "one seed" if why_one_seed(info) else "not yet"
 
 
 def step_over_seeds(before, after, key=FINAL):
     """The change in final test accuracy (or ``key``) from one lesson to the next, with its
-    standard error, and whether it is beyond the noise (tools.summary.NOISE_RULE)."""
-    a, b = recorded_spread(before.script, key), recorded_spread(after.script, key)
+    standard error, and whether it is beyond the noise (tools.summary.NOISE_RULE): see compared."""
+    a, b = seeds_of(before.script), seeds_of(after.script)
     if a is None or b is None:
         return "not measured over seeds yet"
-    return said(a, b)
+    return compared(a["seeds"], b["seeds"], key, (f"lesson {before.number}", f"lesson {after.number}"))
 
 
 def pct(value):

@@ -57,10 +57,10 @@ def difference(before, after):
     return change, error, "beyond the noise" if abs(change) > 2 * error else "inside the noise"
 
 
-def said(before, after):
-    """The change in words: '+0.04 ± 0.03 (inside the noise)'."""
+def said(before, after, note=""):
+    """The change in words: '+0.04 ± 0.03 (inside the noise)', with ``note`` inside the brackets."""
     change, error, verdict = difference(before, after)
-    return f"{change:+.2f} ± {error:.2f} ({verdict})"
+    return f"{change:+.2f} ± {error:.2f} ({verdict}{note})"
 
 
 ALIGNMENT = {"l": "---", "r": "---:", "c": ":---:", "L": ":---"}  # left, right, centred, left (marked)

@@ -18,7 +18,7 @@ from tools.lessons import RESULTS, ROOT, from_other_source, recorded, seeds_of, 
 from tools.summary import NOISE_RULE, goal_verdict
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
-               tables)
+               tables, timing)
 from .pages import DOCS, IMG, all_lessons, refresh, with_blocks
 from .tables import pct
 
@@ -28,8 +28,7 @@ def lessons_table(lessons, link_prefix):
     script column is left out (every lesson page names its script)."""
     columns = [tables.NUMBER, tables.linked_title(link_prefix), *([tables.SCRIPT] if link_prefix else []),
                tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS,
-               tables.SECONDS, tables.GOAL_MET]
-    devices = sorted({s["device_name"] for s in map(summary_of, (i.script for i in lessons)) if s})
+               tables.SECONDS, tables.MACHINE, tables.GOAL_MET]
     why = tables.why_one_seed(lessons[0])
     stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
              if tables.never_learned(i)]
@@ -38,8 +37,7 @@ def lessons_table(lessons, link_prefix):
     return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "
                                                  f"test, seeds*: mean ± standard deviation over the recorded seeds "
                                                  f"(how many){f'; lesson 1 has one seed, as {why}' if why else ''}."
-                                                 f"{stuck} Seconds per epoch are medians over each recorded run, on "
-                                                 f"{', '.join(devices) or 'no device yet'}.")
+                                                 f"{stuck} {timing.seconds_note(lessons)}")
 
 
 def verdict_block(lessons, prefix=""):
@@ -66,14 +64,16 @@ def headline_block(lessons):
                  f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f} and the lowest of the last "
                  f"five {seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} "
                  f"(mean ± std).")
+    here, first = timing.machine_of(final.script), summary_of(lessons[0].script)
     text += (f" The recorded run, seed 1, reaches {pct(s['last_test_acc'])} after {s['epochs']} epochs, with at least "
              f"{pct(s['min_last5_test_acc'])} in every one of the last five; it took "
-             f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")
-    first = summary_of(lessons[0].script)
+             f"{s['total_seconds'] / 60:.1f} minutes on {here}.")
     if first:
+        there = timing.machine_of(lessons[0].script)
         text += (f" Lesson 1, where the course starts, has {first['parameters']:,} parameters "
                  f"({first['parameters'] / s['parameters']:,.0f} times as many), reaches {pct(first['last_test_acc'])} "
-                 f"and takes {first['total_seconds'] / 60:.0f} minutes on a {first['device_name']}.")
+                 f"and takes {first['total_seconds'] / 60:.0f} minutes on {there}"
+                 + ("; another processor, so the two times do not compare." if there != here else "."))
     return text
 
 
@@ -83,7 +83,8 @@ def planned_pages(lessons):
     """{path: {block name: content}} for every page with generated blocks."""
     pages = {}
     for info in lessons:
-        pages[DOCS / info.page] = lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
+        pages[DOCS / info.page] = (lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
+                                   | timing.blocks(info))
     pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": lessons_table(lessons, "")}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)

@@ -15,6 +15,7 @@ from tools.summary import goal_verdict, markdown_table
 
 from . import idea_figures
 from .tables import LOWEST, pct, recorded_spread, step_over_seeds, why_one_seed
+from .timing import machine_of
 
 
 def not_recorded(info):
@@ -38,8 +39,9 @@ def results_block(info):
         (f"End goal ({goal_text()})", f"{'met' if s['goal_met'] else 'not met'} by this run (seed 1); "
                                       f"{goal_verdict(seeds_of(info.script), s['goal_met'])} (below)"
                                       if seeds_of(info.script) else goal_verdict(None, s["goal_met"])),
-        ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
-        ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
+        ("Seconds per epoch", f"{s['seconds_per_epoch']:.1f} (the median of {s['epochs']} epochs) on "
+                              f"{machine_of(info.script)}"),
+        ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes on {machine_of(info.script)}, seed {s['seed']}"),
     ]
     table = markdown_table(["measure", "value"], "ll", rows)
     table += "\n\n¹ " + gap_note(info.module)
@@ -63,8 +65,8 @@ def seeds_block(info, previous):
         text += (f"\n\nSeed{'s' if len(dead) > 1 else ''} {', '.join(map(str, dead))} never learned: "
                  f"{'they stay' if len(dead) > 1 else 'it stays'} at chance, and the mean ± std above counts "
                  f"{'them' if len(dead) > 1 else 'it'}. Over the {spread[2]} seeds that learned, the final test "
-                 f"accuracy is {spread[0]:.2f}% ± {spread[1]:.2f}; the comparisons with the next and the previous "
-                 f"lesson count a seed that never learned apart.")
+                 f"accuracy is {spread[0]:.2f}% ± {spread[1]:.2f}. Every comparison with another lesson counts a seed "
+                 f"that never learned apart.")
     if previous and recorded_spread(previous.script)[0]:
         text += (f"\n\nAgainst lesson {previous.number}, over seeds: the mean final test accuracy changes by "
                  f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "

@@ -13,6 +13,8 @@ from tools.lessons import seeds_of, summary_of
 from tools.summary import FINAL, LOWEST, goal_verdict, markdown_table, mean_and_sd, said
 from tools.summary import never_learned as stayed_at_chance
 
+from .timing import machine_of
+
 
 def lesson_table(lessons, columns, legend=None):
     rows = []
@@ -55,11 +57,11 @@ def compared(before, after, key=FINAL, names=("before", "after")):
 
 
 def why_one_seed(info):
-    """Why lesson 1 has one seed (its length on the CPU), or None for a lesson without that excuse."""
+    """Why lesson 1 has one seed (its length on its processor), or None for a lesson without that excuse."""
     run = summary_of(info.script)
     if info.number != 1 or run is None or seeds_of(info.script):
         return None
-    return f"a run of lesson 1 takes {run['total_seconds'] / 60:.0f} minutes on a {run['device_name']}"
+    return f"a run of lesson 1 takes {run['total_seconds'] / 60:.0f} minutes on {machine_of(info.script)}"
 
 
 def never_learned(info):
@@ -97,7 +99,7 @@ LAST_TEST = ("last test", "r", lambda info, run: pct(run["last_test_acc"]))
 GAP = ("gap", "r", lambda info, run: f"{run['last_gap']:+.2f}")
 SECONDS = ("s / epoch", "r", lambda info, run: f"{run['seconds_per_epoch']:.1f}")
 MACS = ("MACs / image", "r", lambda info, run: f"{run['macs_per_image']:,}")
-DEVICE = ("device", "l", lambda info, run: run["device_name"])
+MACHINE = ("recorded on", "l", lambda info, run: machine_of(info.script))
 FINAL_OVER_SEEDS = ("last test, seeds", "r", seeds_cell)
 GOAL_MET = ("end goal", "l", lambda info, run: goal_verdict(seeds_of(info.script), run["goal_met"]))
 

@@ -22,22 +22,34 @@ from . import (backprop, figures, headers, lesson_page, links, performance_page,
 from .pages import DOCS, IMG, all_lessons, refresh, with_blocks
 from .tables import pct
 
-def lessons_table(lessons, link_prefix):
-    """The at-a-glance table of the README and the overview. The README links
-    each script; the site holds docs/ only and is narrower, so there the
-    script column is left out (every lesson page names its script)."""
-    columns = [tables.NUMBER, tables.linked_title(link_prefix), *([tables.SCRIPT] if link_prefix else []),
-               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS,
-               tables.SECONDS, tables.MACHINE, tables.GOAL_MET]
+def seeds_legend(lessons, prefix):
+    """What the over-seeds columns of a lessons table mean; ``prefix`` is the path to docs/."""
     why = tables.why_one_seed(lessons[0])
     stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.never_learned(i)))})" for i in lessons
              if tables.never_learned(i)]
     stuck = (f" A seed that never learned stays at chance; it is counted apart (\"2 of 3\": the seeds that "
              f"learned): {', '.join(stuck)}." if stuck else "")
-    return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "
-                                                 f"test, seeds*: mean ± standard deviation over the recorded seeds "
-                                                 f"(how many){f'; lesson 1 has one seed, as {why}' if why else ''}."
-                                                 f"{stuck} {timing.seconds_note(lessons)}")
+    return (f"*Last test, seeds*: the last epoch's test accuracy, mean ± standard deviation over the recorded seeds "
+            f"(how many){f'; lesson 1 has one seed, as {why}, so lesson 2 has no change measured' if why else ''}.{stuck} *Its change, over seeds*: "
+            f"that accuracy against the lesson before, by the rule in "
+            f"[Beyond the noise]({prefix}choosing.md#beyond-the-noise).")
+
+
+def lessons_table(lessons):
+    """The README's table: every column, each script linked."""
+    columns = [tables.NUMBER, tables.linked_title("docs/"), tables.SCRIPT, tables.PARAMETERS, tables.RF,
+               tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS, tables.step_column(lessons),
+               tables.SECONDS, tables.MACHINE, tables.GOAL_MET]
+    return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). "
+                                                 f"{seeds_legend(lessons, 'docs/')} {timing.seconds_note(lessons)}")
+
+
+def glance_table(lessons):
+    """The home page's table, five columns that fit a phone: the site's summary page has the rest."""
+    columns = [tables.NUMBER, ("lesson", "l", lambda info, run: f"[{info.title}]({info.page})"), tables.PARAMETERS,
+               tables.FINAL_OVER_SEEDS, tables.step_column(lessons)]
+    return tables.lesson_table(lessons, columns, f"{seeds_legend(lessons, '')} The [summary](summary.md) has every "
+                                                 f"column; each lesson's page links its quiz.")
 
 
 def verdict_block(lessons, prefix=""):
@@ -85,8 +97,8 @@ def planned_pages(lessons):
     for info in lessons:
         pages[DOCS / info.page] = (lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
                                    | timing.blocks(info))
-    pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": lessons_table(lessons, "")}
-    pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
+    pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": glance_table(lessons)}
+    pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons)}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
     pages[DOCS / "choosing.md"] = {**quoted_experiments.blocks("choosing.md"), "noise": NOISE_RULE,
                                    "margin": tables.margin_table(lessons[-1])}

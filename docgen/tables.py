@@ -10,7 +10,7 @@ import statistics
 
 from common.goal import GOAL
 from tools.lessons import seeds_of, summary_of
-from tools.summary import FINAL, LOWEST, goal_verdict, markdown_table, mean_and_sd, said
+from tools.summary import FINAL, LOWEST, difference, goal_verdict, markdown_table, mean_and_sd, said
 from tools.summary import never_learned as stayed_at_chance
 
 from .timing import machine_of
@@ -86,6 +86,17 @@ def step_over_seeds(before, after, key=FINAL):
     return compared(a["seeds"], b["seeds"], key, (f"lesson {before.number}", f"lesson {after.number}"))
 
 
+def step_word(before, after):
+    """The step's final test accuracy in a word or three: 'better, beyond the noise', 'inside the noise',
+    'worse, beyond the noise' (over the seeds that learned)."""
+    a, b = seeds_of(before.script), seeds_of(after.script)
+    x, y = (learned_spread(a["seeds"])[0], learned_spread(b["seeds"])[0]) if a and b else (None, None)
+    if x is None or y is None:
+        return "not measured"
+    change, _, verdict = difference(x, y)
+    return verdict if verdict == "inside the noise" else f"{'better' if change > 0 else 'worse'}, {verdict}"
+
+
 def pct(value):
     return f"{value:.2f}%"
 
@@ -102,6 +113,12 @@ MACS = ("MACs / image", "r", lambda info, run: f"{run['macs_per_image']:,}")
 MACHINE = ("recorded on", "l", lambda info, run: machine_of(info.script))
 FINAL_OVER_SEEDS = ("last test, seeds", "r", seeds_cell)
 GOAL_MET = ("end goal", "l", lambda info, run: goal_verdict(seeds_of(info.script), run["goal_met"]))
+
+
+def step_column(lessons):
+    """The column of each lesson's change against the lesson before it (step_word); lesson 1 has none."""
+    return ("its change, over seeds", "l",
+            lambda info, run: step_word(lessons[info.number - 2], info) if info.number > 1 else "the start")
 
 
 def linked_title(prefix):

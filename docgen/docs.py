@@ -19,6 +19,7 @@ from tools.summary import NOISE_RULE, goal_verdict
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
                tables, timing)
+from .markers import start_marker
 from .pages import DOCS, IMG, all_lessons, refresh, with_blocks
 from .tables import pct
 
@@ -97,6 +98,9 @@ def planned_pages(lessons):
     for info in lessons:
         pages[DOCS / info.page] = (lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
                                    | timing.blocks(info))
+        if start_marker("seeds") in (DOCS / info.quiz).read_text():
+            pages[DOCS / info.quiz] = {"seeds": lesson_page.quiz_seeds(info, lessons[info.number - 2]
+                                                                       if info.number > 1 else None)}
     pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": glance_table(lessons)}
     pages[ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons)}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)

@@ -75,6 +75,18 @@ def seeds_block(info, previous):
     return text
 
 
+def quiz_seeds(info, previous):
+    """A quiz's line on what the seeds show for its lesson's change (block `seeds` of docs/quiz/<page>)."""
+    where = f"([Lesson {info.number}, over seeds](../{info.page}#over-seeds))"
+    if previous is None:
+        return f"Lesson 1 is where the course starts, with one seed: {why_one_seed(info) or 'no change'}. {where}"
+    if not (recorded_spread(previous.script)[0] and recorded_spread(info.script)[0]):
+        return f"This lesson's change is not measured over seeds: lesson {previous.number} has one seed. {where}"
+    return (f"What the seeds show: against lesson {previous.number}, this lesson's change moves the mean final "
+            f"test accuracy by {step_over_seeds(previous, info)}, and the lowest of the last five by "
+            f"{step_over_seeds(previous, info, LOWEST)}. {where}")
+
+
 def is_random(pipeline):
     """Does the pipeline give a different image each time? Asked of the batched
     pipeline where there is one, else tried on an image with two seeds."""

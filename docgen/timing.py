@@ -76,8 +76,8 @@ def estimate(info, runs, epochs=None):
     epochs = epochs or len(m["epochs"])
     pace = statistics.median(e["seconds"] for e in m["epochs"])
     minutes = runs * epochs * pace / 60
-    return (f"*Time:* {runs} run{'s' if runs > 1 else ''} of {epochs} epochs, about {minutes:.0f} minutes at "
-            f"this lesson's recorded {pace:.1f} s per epoch on {machine(m['environment'])} (Results). Another "
+    return (f"*Time:* {runs} run{'s' if runs > 1 else ''} of {epochs} epochs, about {minutes:.0f} minutes on "
+            f"{machine(m['environment'])}, at the {pace:.1f} s per epoch of this lesson's recorded run. Another "
             f"machine takes another time: time one epoch of yours first.")
 
 

@@ -146,21 +146,19 @@ def _rotations(fig, data, info):
     seed 0). The upright digit's outline is drawn over each, so the turn shows."""
     image = load_split(ROOT / "data", train=True)[0][data["index"]].float()
     low, high = data["degrees"]
-    angles = [low, low / 2, high / 2, high]
+    angles = [low, low / 2, high / 2, high]  # as many as the random draws: one row each
     turned = affine_batch(image.expand(len(angles), -1, -1, -1), torch.tensor(angles))
     pipeline = BatchPipeline(info.module.TRAIN_TRANSFORMS)
     drawn = pipeline(pipeline.prepare(image.expand(data["samples"], -1, -1, -1)), torch.Generator().manual_seed(0))
-    rows = [("turned by the range's ends and halfway (+: counter-clockwise)",
-             [(f"{a:+g}°".replace("-", "−"), img) for a, img in zip(angles, turned)]),
-            ("random draws, as training makes them", [(f"draw {i}", img) for i, img in enumerate(drawn, start=1)])]
-    for sub, (heading, panels) in zip(fig.subfigures(2, 1), rows):
-        sub.suptitle(heading, fontsize=SMALL)
-        for ax, (title, img) in zip(sub.subplots(1, len(panels)), panels):
-            ax.imshow(img.squeeze(0).numpy(), cmap="gray", vmin=img.min().item())
-            ax.contour(image.squeeze(0).numpy(), levels=[127.5], colors="#ff7f0e", linewidths=1.5)
-            ax.set_title(title)
-            ax.axis("off")
-    fig.suptitle("one training digit; orange: its upright outline", y=1.06)
+    panels = [(f"{a:+g}°".replace("-", "−"), img) for a, img in zip(angles, turned)]
+    panels += [(f"draw {i}", img) for i, img in enumerate(drawn, start=1)]
+    for ax, (title, img) in zip(fig.subplots(2, len(angles)).flat, panels):
+        ax.imshow(img.squeeze(0).numpy(), cmap="gray", vmin=img.min().item())
+        ax.contour(image.squeeze(0).numpy(), levels=[127.5], colors="#ff7f0e", linewidths=1.5)
+        ax.set_title(title)
+        ax.axis("off")
+    fig.suptitle("above: turned to the range's ends and halfway;\nbelow: random draws; orange: the upright outline",
+                 y=1.0, va="bottom")
 
 
 def _schedule(fig, data, info):

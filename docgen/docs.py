@@ -30,9 +30,10 @@ def seeds_legend(lessons, prefix):
              if tables.never_learned(i)]
     stuck = (f" A seed that never learned stays at chance; it is counted apart (\"2 of 3\": the seeds that "
              f"learned): {', '.join(stuck)}." if stuck else "")
+    one = f"; lesson 1 has one seed, as {why}, so lesson 2 has no change measured" if why else ""
     return (f"*Last test, seeds*: the last epoch's test accuracy, mean ± standard deviation over the recorded seeds "
-            f"(how many){f'; lesson 1 has one seed, as {why}, so lesson 2 has no change measured' if why else ''}.{stuck} *Its change, over seeds*: "
-            f"that accuracy against the lesson before, by the rule in "
+            f"(how many){one}.{stuck} *Its change, over seeds*: that accuracy against the lesson before, by the "
+            f"rule in "
             f"[Beyond the noise]({prefix}choosing.md#beyond-the-noise).")
 
 

@@ -42,7 +42,8 @@ def test_a_seed_that_never_learned_is_counted_apart_and_named():
 def test_seeds_that_never_learned_on_both_sides_are_all_named():
     after = LESSON_4[:2] + [(3, 9.80, 9.80), (4, 99.20, 99.10)]
     line = tables.compared(rows(LESSON_3), rows(after), names=("lesson 3", "lesson 4"))
-    assert line == "+0.61 ± 0.23 (beyond the noise; lesson 3's seed 3 and lesson 4's seed 3 never learned, counted apart)"
+    assert line == ("+0.61 ± 0.23 (beyond the noise; lesson 3's seed 3 and lesson 4's seed 3 never learned, "
+                    "counted apart)")
 
 
 def test_without_a_seed_at_chance_the_line_is_the_plain_rule():

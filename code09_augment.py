@@ -13,14 +13,15 @@ Results:
 
 Analysis:
     Rotating the training digits makes them harder to fit: train accuracy
-    ends lower than lesson 8's. On the test set, over three seeds, the gain
-    over lesson 8 is inside the seed-to-seed noise, on the final accuracy and
-    on the lowest of the last five (the table over seeds gives both with
-    their errors). Three seeds are few for a gain this small. At the full
-    learning rate test accuracy moves from epoch to epoch by about as much as
-    the rotation could add, and in no seed does every one of the last five
-    epochs reach 99.4%. Lesson 10 changes only the learning rate's schedule
-    to settle it.
+    ends lower than lesson 8's. On the test set, over three seeds, the
+    rotation does not help: the final accuracy and the lowest of the last
+    five both stay inside the seed-to-seed noise of lesson 8's (the table
+    over seeds gives both with their errors). Lesson 8's network barely
+    memorised, so augmentation had little to fix: it is short of capacity,
+    not of data. At the full learning rate test accuracy still moves from
+    epoch to epoch, and in no seed does every one of the last five epochs
+    reach 99.4%. Lesson 10 changes only the learning rate's schedule to
+    settle it.
 """
 import sys
 

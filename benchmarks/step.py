@@ -33,6 +33,7 @@ from torch.profiler import ProfilerActivity, profile
 from common import paths
 from common.cli import EXIT_OK
 from common.loader import forever, mnist_batches
+from common.environment import cpu_model
 from common.files import write_json
 from course.lessons import load_module
 
@@ -102,7 +103,7 @@ def step_profile(lesson, batches, s):
     events = sorted((e for e in prof.key_averages() if e.key.startswith("aten::")),
                     key=lambda e: e.self_cpu_time_total, reverse=True)
     total = sum(e.self_cpu_time_total for e in events)
-    return {"script": Path(SCRIPT).stem, "device": "cpu", "torch": torch.__version__,
+    return {"script": Path(SCRIPT).stem, "device": "cpu", "torch": torch.__version__, "processor": cpu_model(),
             "threads": torch.get_num_threads(), "batch_size": lesson.BATCH_SIZE, "steps": s["profile_steps"],
             "phases_ms": phases, "step_ms": sum(phases.values()), "step_ms_without_dropout": sum(plain.values()),
             "operators_timed_by": "self CPU time",
@@ -140,7 +141,7 @@ def variants(lesson, batches_of, s, compile_=True):
             if round_:
                 rates[name].append(rate)
     return {"script": Path(SCRIPT).stem, "threads": torch.get_num_threads(), "torch": torch.__version__,
-            "steps": s["variant_steps"], "repeats": s["repeats"],
+            "processor": cpu_model(), "steps": s["variant_steps"], "repeats": s["repeats"],
             "rows": [{"variant": f"torch.compile failed: {failed[name]}", "images_per_second": None} if name in failed
                      else {"variant": name, "images_per_second": {"median": statistics.median(r), "min": min(r),
                                                                   "max": max(r)}} for name, r in rates.items()]}

@@ -9,10 +9,22 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 
 from .files import atomic_path  # noqa: E402
 
+# Figures are read on phones too, where a page shows a figure about PHONE_PX pixels wide. A figure
+# drawn WIDTH inches wide at DPI shows there at about a pixel per point of text, so no text is
+# smaller than SMALL points, and a phone shows none under READABLE_PX pixels (phone_px).
+DPI, WIDTH, PHONE_PX, SMALL, READABLE_PX = 110, 5.0, 358, 10, 9.5
+plt.rcParams.update({"font.size": 11, "axes.titlesize": 11, "axes.labelsize": 11, "figure.titlesize": 12,
+                     "xtick.labelsize": SMALL, "ytick.labelsize": SMALL, "legend.fontsize": SMALL})
+
+
+def phone_px(points, png_width):
+    """How many pixels tall text of ``points`` shows on a phone, in a figure saved ``png_width`` pixels wide."""
+    return points * DPI / 72 * min(1.0, PHONE_PX / png_width)
+
 
 def save_figure(fig, path):
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+        fig.savefig(tmp, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
 
 
@@ -76,7 +88,7 @@ def plot_curves(path, epochs, title, goal_acc=None, evaluated_on="test"):
     other so that the figure stays readable at phone width. The accuracy panel is zoomed on the upper
     region where the runs differ; the points below it are named on the panel."""
     xs = [e["epoch"] for e in epochs]
-    fig, (ax_loss, ax_acc) = plt.subplots(2, 1, figsize=(6.4, 6.6), sharex=True)
+    fig, (ax_loss, ax_acc) = plt.subplots(2, 1, figsize=(WIDTH, 6.2), sharex=True)
     splits = (("train", "train", "-o"), ("test", evaluated_on, "-s"))
     for split, label, style in splits:
         ax_loss.plot(xs, [e[f"{split}_loss"] for e in epochs], style, ms=3, label=label)
@@ -87,30 +99,35 @@ def plot_curves(path, epochs, title, goal_acc=None, evaluated_on="test"):
     ax_acc.set_ylim(low, high)
     note = below_axis(xs, [(label, [e[f"{split}_acc"] for e in epochs]) for split, label, _ in splits], low)
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)",
-               title=f"accuracy, the axis from {low:g}%" + (f"\nbelow it: {note}" if note else ""))
-    ax_acc.title.set_fontsize(10)
+               title=f"accuracy, the axis from {low:g}%" + (f"\nbelow it: {note}".replace("; ", ";\n") if note else ""))
     if goal_acc is not None:
         ax_acc.axhline(goal_acc, color="grey", lw=0.8, ls="--", label=f"{goal_acc:g}% goal")
     integer_epochs(ax_acc)
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=9, loc="upper right" if ax is ax_loss else "lower right")
+        ax.legend(loc="upper right" if ax is ax_loss else "lower right")
     fig.suptitle(title)
     fig.tight_layout()
     save_figure(fig, path)
 
 
+def plot_run(path, metrics, goal_acc=None, evaluated_on="test"):
+    """A run's curves.png from its metrics.json: the same figure at the run's end as when redrawn later."""
+    title = f"{metrics['script']} ({metrics['model']['parameters']:,} parameters)"
+    plot_curves(path, metrics["epochs"], title, goal_acc=goal_acc, evaluated_on=evaluated_on)
+
+
 def plot_misclassified(path, images, truths, preds, title, total_errors, evaluated_on="test"):
     """A grid of (the first) wrong test predictions, each titled with its true and predicted label:
-    white digits on black, as MNIST stores them."""
+    white digits on black, as MNIST stores them; six a row, so that a phone shows the labels readably."""
     n = len(images)
-    cols = 10
+    cols = 6
     rows = max(1, (n + cols - 1) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.1, rows * 1.35))
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, rows * 1.05 + 0.5))
     for i, ax in enumerate(getattr(axes, "flat", [axes])):
         ax.axis("off")
         if i < n:
             ax.imshow(images[i].squeeze(0).numpy(), cmap="gray")
-            ax.set_title(f"{int(truths[i])} → {int(preds[i])}", fontsize=9)
-    fig.suptitle(f"{title}: true → predicted, the first {n} of {total_errors:,} {evaluated_on} errors", fontsize=10)
+            ax.set_title(f"{int(truths[i])} → {int(preds[i])}")
+    fig.suptitle(f"{title}: true → predicted,\nthe first {n} of {total_errors:,} {evaluated_on} errors")
     save_figure(fig, path)

@@ -128,12 +128,10 @@ class Record:
         return True
 
     def _plot(self):
-        from .plots import plot_curves, plot_misclassified  # here, so that a run with --no-plots loads no matplotlib
+        from .plots import plot_misclassified, plot_run  # here, so that a run with --no-plots loads no matplotlib
 
         m, last = self.metrics, self.metrics["epochs"][-1]
-        title = f"{m['script']} ({m['model']['parameters']:,} parameters)"
-        plot_curves(self.out / "curves.png", m["epochs"], title, goal_acc=GOAL["min_test_acc"],
-                    evaluated_on=self.evaluated_on)
+        plot_run(self.out / "curves.png", m, GOAL["min_test_acc"], self.evaluated_on)
         if self.status == EXIT_OK and self.errors is not None:
             errors = self.errors
             plot_misclassified(self.out / "misclassified.png", errors["images"], errors["truths"], errors["preds"],

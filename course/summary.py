@@ -71,10 +71,10 @@ def paired_said(before, after):
     return f"{round(mean, 2) + 0.0:+.2f} ± {error:.2f} ({verdict}; higher in {higher} of {len(changes)} seeds)"
 
 
-def said(before, after):
-    """The change in words: '+0.04 ± 0.03 (inside the noise)'."""
+def said(before, after, note=""):
+    """The change in words: '+0.04 ± 0.03 (inside the noise)', with ``note`` inside the brackets."""
     change, error, verdict = difference(before, after)
-    return f"{change:+.2f} ± {error:.2f} ({verdict})"
+    return f"{change:+.2f} ± {error:.2f} ({verdict}{note})"
 
 
 ALIGNMENT = {"l": "---", "r": "---:", "c": ":---:", "L": ":---"}  # left, right, centred, left (marked)

@@ -3,6 +3,7 @@ COMMANDS = {
     "docs": "regenerate every number, table, diff and figure in docs/ and README.md (--check: only check)",
     "headers": "refill the lesson scripts' Results headers from results/ (--check: only check)",
     "backprop": "recompute docs/backprop.md's worked example (--check: only check)",
+    "redraw": "redraw every figure from its record after a change to how figures are drawn (then: docs)",
     "run_all": "re-record every lesson for its full length (--record), then refill the headers",
 }
 

@@ -19,28 +19,40 @@ from course.lessons import from_other_source, recorded, seeds_of, summary_of
 from course.summary import NOISE_RULE, goal_verdict
 
 from . import (backprop, figures, headers, lesson_page, links, performance_page, quoted_experiments, summary_page,
-               tables)
+               tables, timing)
+from .markers import start_marker
 from .pages import DOCS, IMG, all_lessons, refresh, with_blocks
 from .tables import pct
 
-def lessons_table(lessons, link_prefix):
-    """The at-a-glance table of the README and the overview. The README links
-    each script; the site holds docs/ only and is narrower, so there the
-    script column is left out (every lesson page names its script)."""
-    columns = [tables.NUMBER, tables.linked_title(link_prefix), *([tables.SCRIPT] if link_prefix else []),
-               tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS,
-               tables.SECONDS, tables.GOAL_MET]
-    devices = sorted({s["device_name"] for s in map(summary_of, (i.script for i in lessons)) if s})
+def seeds_legend(lessons, prefix):
+    """What the over-seeds columns of a lessons table mean; ``prefix`` is the path to docs/."""
     why = tables.why_one_seed(lessons[0])
     stuck = [f"lesson {i.number} (seed {', '.join(map(str, tables.stuck_seeds(i)))})" for i in lessons
              if tables.stuck_seeds(i)]
-    stuck = f" A run that never learned stays at chance and pulls its lesson's mean down: {', '.join(stuck)}." \
-        if stuck else ""
-    return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). *Last "
-                                                 f"test, seeds*: mean ± standard deviation over the recorded seeds "
-                                                 f"(how many){f'; lesson 1 has one seed, as {why}' if why else ''}."
-                                                 f"{stuck} Seconds per epoch are medians over each recorded run, on "
-                                                 f"{', '.join(devices) or 'no device yet'}.")
+    stuck = (f" A seed that never learned stays at chance; it is counted apart (\"2 of 3\": the seeds that "
+             f"learned): {', '.join(stuck)}." if stuck else "")
+    one = f"; lesson 1 has one seed, as {why}, so lesson 2 has no change measured" if why else ""
+    return (f"*Last test, seeds*: the last epoch's test accuracy, mean ± standard deviation over the recorded seeds "
+            f"(how many){one}.{stuck} *Its change, over seeds*: that accuracy against the lesson before, by the "
+            f"rule in "
+            f"[Beyond the noise]({prefix}choosing.md#beyond-the-noise).")
+
+
+def lessons_table(lessons):
+    """The README's table: every column, each script linked."""
+    columns = [tables.NUMBER, tables.linked_title("docs/"), tables.SCRIPT, tables.PARAMETERS, tables.RF,
+               tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS, tables.step_column(lessons),
+               tables.SECONDS, tables.MACHINE, tables.GOAL_MET]
+    return tables.lesson_table(lessons, columns, f"*Best test* and *last test*: the recorded run (seed 1). "
+                                                 f"{seeds_legend(lessons, 'docs/')} {timing.seconds_note(lessons)}")
+
+
+def glance_table(lessons):
+    """The home page's table, five columns that fit a phone: the site's summary page has the rest."""
+    columns = [tables.NUMBER, ("lesson", "l", lambda info, run: f"[{info.title}]({info.page})"), tables.PARAMETERS,
+               tables.FINAL_OVER_SEEDS, tables.step_column(lessons)]
+    return tables.lesson_table(lessons, columns, f"{seeds_legend(lessons, '')} The [summary](summary.md) has every "
+                                                 f"column; each lesson's page links its quiz.")
 
 
 def verdict_block(lessons, prefix=""):
@@ -67,14 +79,16 @@ def headline_block(lessons):
                  f"{seeds['final_test_acc_mean']:.2f}% ± {seeds['final_test_acc_std']:.2f} and the lowest of the last "
                  f"five {seeds['min_last5_test_acc_mean']:.2f}% ± {seeds['min_last5_test_acc_std']:.2f} "
                  f"(mean ± std).")
+    here, first = timing.machine_of(final.script), summary_of(lessons[0].script)
     text += (f" The recorded run, seed 1, reaches {pct(s['last_test_acc'])} after {s['epochs']} epochs, with at least "
              f"{pct(s['min_last5_test_acc'])} in every one of the last five; it took "
-             f"{s['total_seconds'] / 60:.1f} minutes on a {s['device_name']}.")
-    first = summary_of(lessons[0].script)
+             f"{s['total_seconds'] / 60:.1f} minutes on {here}.")
     if first:
+        there = timing.machine_of(lessons[0].script)
         text += (f" Lesson 1, where the course starts, has {first['parameters']:,} parameters "
                  f"({first['parameters'] / s['parameters']:,.0f} times as many), reaches {pct(first['last_test_acc'])} "
-                 f"and takes {first['total_seconds'] / 60:.0f} minutes on a {first['device_name']}.")
+                 f"and takes {first['total_seconds'] / 60:.0f} minutes on {there}"
+                 + ("; another processor, so the two times do not compare." if there != here else "."))
     return text
 
 
@@ -84,9 +98,13 @@ def planned_pages(lessons):
     """{path: {block name: content}} for every page with generated blocks."""
     pages = {}
     for info in lessons:
-        pages[DOCS / info.page] = lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
-    pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": lessons_table(lessons, "")}
-    pages[paths.ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons, "docs/")}
+        pages[DOCS / info.page] = (lesson_page.blocks(info, lessons) | quoted_experiments.blocks(info.page)
+                                   | timing.blocks(info))
+        if start_marker("seeds") in (DOCS / info.quiz).read_text():
+            pages[DOCS / info.quiz] = {"seeds": lesson_page.quiz_seeds(info, lessons[info.number - 2]
+                                                                       if info.number > 1 else None)}
+    pages[DOCS / "index.md"] = {"verdict": verdict_block(lessons), "lessons": glance_table(lessons)}
+    pages[paths.ROOT / "README.md"] = {"headline": headline_block(lessons), "lessons": lessons_table(lessons)}
     pages[DOCS / "summary.md"] = summary_page.blocks(lessons)
     pages[DOCS / "choosing.md"] = {**quoted_experiments.blocks("choosing.md"), "noise": NOISE_RULE,
                                    "margin": tables.margin_table(lessons[-1])}

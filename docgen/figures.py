@@ -19,7 +19,7 @@ from pathlib import Path
 from common import paths
 from common.goal import GOAL
 from common.files import atomic_path
-from common.plots import integer_epochs, log_ticks, plt, save_figure
+from common.plots import SMALL, WIDTH, integer_epochs, log_ticks, plt, save_figure
 from course.lessons import from_other_source, recorded, summary_of
 from course.summary import never_learned
 
@@ -55,7 +55,7 @@ def _goal_line(ax, on_line=False):
     ax.axhline(goal, color="grey", lw=0.8, ls="--", label=None if on_line else f"{goal:g}% goal")
     if on_line:
         ax.text(0.01, goal, f"{goal:g}% goal", transform=ax.get_yaxis_transform(), va="bottom", ha="left",
-                fontsize=8, color="dimgrey")
+                fontsize=SMALL, color="dimgrey")
 
 
 def _epoch_axes(ax, title, ylim=BAND):
@@ -83,7 +83,7 @@ def compare_range(data):
 
 def draw_compare(path, data):
     low, high = compare_range(data)
-    fig, ax = plt.subplots(figsize=(6.4, 4))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.6))
     for key, style, color in (("previous", "--", "grey"), ("this", "-o", "C0")):
         lesson = data[key]
         if lesson is None:
@@ -100,39 +100,42 @@ def draw_compare(path, data):
             ax.plot([], [], " ", label=f"lesson {lesson['number']}{stuck}" if stuck else " ")
     _goal_line(ax, on_line=True)
     _epoch_axes(ax, f"Lesson {data['this']['number']}: {data['this']['title']}", (low, high))
-    # under the axes, a column per lesson: inside, the legend would hide points
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+    # under the axes (inside, the legend would hide points), a column per lesson where the labels are short
+    handles, labels = ax.get_legend_handles_labels()
+    short = all(len(line) <= 28 for label in labels for line in label.splitlines())
+    kept = [(h, label) for h, label in zip(handles, labels) if short or label.strip()]  # one column: no blanks
+    ax.legend(*zip(*kept), loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2 if short else 1, frameon=False)
     save_figure(fig, path)
 
 
 def draw_all(path, data):
-    fig, ax = plt.subplots(figsize=(6.8, 4.2))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
     for i, lesson in enumerate(data):
         curve = lesson["seed 1"]
         label = f"{lesson['number']}. {lesson['title']}"
         ax.plot(range(1, len(curve) + 1), curve, "-o", ms=2.5, color=plt.cm.tab10(i % 10), label=label)
     _goal_line(ax, on_line=True)
     _epoch_axes(ax, f"Test accuracy per epoch, every lesson\n(seed 1; the axis starts at {BAND[0]:g}%)")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, frameon=False)
     save_figure(fig, path)
 
 
 def draw_summary(path, rows):
-    fig, (ax_acc, ax_par) = plt.subplots(2, 1, figsize=(6.4, 7.2), sharex=True)
+    fig, (ax_acc, ax_par) = plt.subplots(2, 1, figsize=(WIDTH, 7.4), sharex=True)
     xs = [r["lesson"] for r in rows]
     ax_acc.plot(xs, [r["best_test_acc"] for r in rows], "-o", label="best test")
     ax_acc.plot(xs, [r["last_test_acc"] for r in rows], "-s", label="last test")
     ax_acc.plot(xs, [r["last_train_acc"] for r in rows], "--^", label="last train")
     _goal_line(ax_acc)
-    ax_acc.set(ylabel="accuracy (%)", title="accuracy by lesson", xticks=xs)
+    ax_acc.set(ylabel="accuracy by lesson (%)", xticks=xs)
     ax_par.semilogy(xs, [r["parameters"] for r in rows], "-o", color="C3", label="parameters")
     ax_par.axhline(GOAL["max_parameters"], color="grey", lw=0.8, ls="--", label=f"{GOAL['max_parameters']:,} budget")
-    ax_par.set(xlabel="lesson", ylabel="parameters (log scale)", title="parameters by lesson", xticks=xs)
+    ax_par.set(xlabel="lesson", ylabel="parameters (log scale)", xticks=xs)
     log_ticks(ax_par)
     for ax in (ax_acc, ax_par):
         ax.grid(alpha=0.3)
-        # beside the axes: inside, the legend would hide a lesson's point
-        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        # above the axes: inside, the legend would hide a lesson's point; beside, it would widen the figure
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     fig.tight_layout()
     save_figure(fig, path)
 

@@ -5,16 +5,16 @@ What each shows, by lesson: 1 and 3, 6, 7 where the parameters sit, layer by
 layer (against the previous lesson from 3 on); 2 the skeleton, block by
 block; 4 and 5 the loss per epoch against the previous lesson; 8 the
 receptive field layer by layer against lesson 7; 9 one training digit under
-several draws of the lesson's random transforms; 10 the learning rate on the same axis as
-test accuracy.
+the lesson's rotation, at its range's ends and in random draws, each with the upright digit's
+outline; 10 the learning rate on the same axis as test accuracy.
 """
 import torch
 
 from common import paths
-from common.batch_transforms import BatchPipeline
+from common.batch_transforms import BatchPipeline, affine_batch
 from common.data import mnist
 from common.model_info import receptive_field
-from common.plots import integer_epochs, log_ticks, plt, save_figure
+from common.plots import SMALL, WIDTH, integer_epochs, log_ticks, plt, save_figure
 from course.lessons import recorded
 
 PARAMETERS, SKELETON, LOSSES, RF, ROTATIONS, SCHEDULE = "parameters", "skeleton", "losses", "rf", "rotations", "lr"
@@ -23,9 +23,9 @@ KIND = {1: PARAMETERS, 2: SKELETON, 3: PARAMETERS, 4: LOSSES, 5: LOSSES, 6: PARA
 CAPTION = {PARAMETERS: "Where the parameters sit, layer by layer", SKELETON: "The skeleton, layer by layer",
            LOSSES: "Train and test loss per epoch, against the previous lesson",
            RF: "The receptive field after each layer, against lesson 7",
-           ROTATIONS: "One training digit under the random transforms this lesson draws",
+           ROTATIONS: "One training digit turned as this lesson turns it, with its upright outline",
            SCHEDULE: "The learning rate on the same axis as test accuracy"}
-ROTATED_DIGIT, SAMPLES = 7, 8  # which training image lesson 9's figure transforms, and how many times
+ROTATED_DIGIT, SAMPLES = 7, 4  # which training image lesson 9's figure transforms, and how many random draws
 
 
 def layers(info):
@@ -67,7 +67,8 @@ def figure_data(info, previous):
     if kind == SCHEDULE:
         return {"kind": kind, "lr": [e["lr"] for e in runs[0]["epochs"]],
                 "test": [e["test_acc"] for e in runs[0]["epochs"]]}
-    return {"kind": kind, "index": ROTATED_DIGIT, "samples": SAMPLES,
+    turn = next(step for step in info.module.TRAIN_TRANSFORMS.transforms if hasattr(step, "degrees"))
+    return {"kind": kind, "index": ROTATED_DIGIT, "samples": SAMPLES, "degrees": [float(d) for d in turn.degrees],
             "transforms": repr(info.module.TRAIN_TRANSFORMS)}
 
 
@@ -82,7 +83,7 @@ def _bars_title(lesson, rows):
     if other:
         parts.append(f"{other:,} elsewhere")
     inside = ", ".join(parts) if len(parts) > 1 else "all in its convolutions"
-    return f"lesson {lesson['number']}: {lesson['total']:,} parameters ({inside})"
+    return f"lesson {lesson['number']}: {lesson['total']:,} parameters\n({inside})"
 
 
 def _bars(fig, data, info):
@@ -91,9 +92,9 @@ def _bars(fig, data, info):
     for ax, lesson in zip(axes, lessons):
         rows = [r for r in lesson["layers"] if r["parameters"]]  # pools have none
         ax.bar(range(len(rows)), [r["parameters"] for r in rows], 0.7)
-        ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], fontsize=9)
+        ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], rotation=45, ha="right")
         ax.set(yscale="log", ylabel="parameters\n(log scale)")
-        ax.set_title(_bars_title(lesson, rows), fontsize=10)
+        ax.set_title(_bars_title(lesson, rows))
         ax.grid(alpha=0.3)
     log_ticks(axes[0])
     fig.tight_layout()
@@ -105,12 +106,11 @@ def _skeleton(fig, data, info):
     for i, r in enumerate(rows):
         color = "C1" if r["layer"].startswith(("pool", "gap")) else "C0" if r["size"] > 1 else "C2"
         ax.bar(i, r["size"], 0.8, color=color)
-        ax.text(i, r["size"] + 0.5, f"{r['channels']}", ha="center", fontsize=8)
-    ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], rotation=45, ha="right", fontsize=8)
+        ax.text(i, r["size"] + 0.5, f"{r['channels']}", ha="center", fontsize=SMALL)
+    ax.set_xticks(range(len(rows)), [r["layer"] for r in rows], rotation=45, ha="right")
     ax.set(ylim=(0, 31), ylabel="map size (pixels a side)",
-           title="map size after each layer, its channels above\n(blue: 3x3 or 1x1 convolution, orange: pool, "
+           title="map size after each layer, its channels above\n(blue: 3x3 or 1x1 convolution,\norange: pool, "
                  "green: output)")
-    ax.title.set_fontsize(10)
     ax.grid(alpha=0.3)
 
 
@@ -120,10 +120,10 @@ def _losses(fig, data, info):
         for lesson, style in zip(data["lessons"], ("--", "-o")):
             ax.plot(range(1, len(lesson[split]) + 1), lesson[split], style, ms=3, label=f"lesson {lesson['number']}")
         ax.set(ylabel="loss (log scale)", yscale="log")
-        ax.set_title(f"{split} loss per epoch", fontsize=10)
+        ax.set_title(f"{split} loss per epoch")
         log_ticks(ax)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=9)
+        ax.legend()
     axes[-1].set_xlabel("epoch")
     integer_epochs(axes[-1])
     fig.tight_layout()
@@ -142,15 +142,24 @@ def _rf(fig, data, info):
 
 
 def _rotations(fig, data, info):
-    """The digit, then the lesson's own batched pipeline applied to copies of it (first draws of seed 0)."""
+    """Above, the digit turned to the range's ends and halfway (affine_batch, which the batched pipeline
+    uses; positive is counter-clockwise); below, the lesson's own pipeline on copies of it (first draws of
+    seed 0). The upright digit's outline is drawn over each, so the turn shows."""
+    image = mnist(paths.DATA)[True].data[data["index"]].unsqueeze(0).float()  # 1 x 28 x 28
+    low, high = data["degrees"]
+    angles = [low, low / 2, high / 2, high]  # as many as the random draws: one row each
+    turned = affine_batch(image.expand(len(angles), -1, -1, -1), torch.tensor(angles))
     pipeline = BatchPipeline(info.module.TRAIN_TRANSFORMS)
-    image = mnist(paths.DATA)[True].data[data["index"]].unsqueeze(0)  # 1 x 28 x 28
     drawn = pipeline(pipeline.prepare(image.expand(data["samples"], -1, -1, -1)), torch.Generator().manual_seed(0))
-    low = drawn.min().item()  # the normalised background, shown black like the original's 0
-    for i, (ax, img) in enumerate(zip(fig.subplots(1, data["samples"] + 1), [image.float(), *drawn])):
-        ax.imshow(img.squeeze(0).numpy(), cmap="gray", vmin=0 if i == 0 else low)
-        ax.set_title("original" if i == 0 else f"draw {i}", fontsize=9)
+    panels = [(f"{a:+g}°".replace("-", "−"), img) for a, img in zip(angles, turned)]
+    panels += [(f"draw {i}", img) for i, img in enumerate(drawn, start=1)]
+    for ax, (title, img) in zip(fig.subplots(2, len(angles)).flat, panels):
+        ax.imshow(img.squeeze(0).numpy(), cmap="gray", vmin=img.min().item())
+        ax.contour(image.squeeze(0).numpy(), levels=[127.5], colors="#ff7f0e", linewidths=1.5)
+        ax.set_title(title)
         ax.axis("off")
+    fig.suptitle("above: turned to the range's ends and halfway;\nbelow: random draws; orange: the upright outline",
+                 y=1.0, va="bottom")
 
 
 def _schedule(fig, data, info):
@@ -166,20 +175,20 @@ def _schedule(fig, data, info):
     right.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
     # one legend for both axes, under the plot: inside it would hide points
     handles = [*ax.get_legend_handles_labels()[0], *right.get_legend_handles_labels()[0]]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=9, frameon=False)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, frameon=False)
 
 
 DRAW = {PARAMETERS: _bars, SKELETON: _skeleton, LOSSES: _losses, RF: _rf, ROTATIONS: _rotations, SCHEDULE: _schedule}
-SIZE = {ROTATIONS: (11, 1.8)}
+SIZE = {ROTATIONS: (WIDTH, 3.0), SCHEDULE: (WIDTH - 0.6, 3.8)}  # the schedule's right axis widens it
 
 
 def size(data):
     """Figure size (inches): the panels one above the other, narrow enough to read at phone width."""
     if data["kind"] == LOSSES:
-        return 6.4, 6.2
+        return WIDTH, 6.0
     if data["kind"] == PARAMETERS:
-        return 6.4, 3.2 * len(data["lessons"])
-    return SIZE.get(data["kind"], (6.8, 3.8))
+        return WIDTH, 3.4 * len(data["lessons"])
+    return SIZE.get(data["kind"], (WIDTH, 3.8))
 
 
 def draw(path, data, info):

@@ -16,6 +16,7 @@ from tools.diff import code_diff
 
 from . import idea_figures
 from .tables import LOWEST, pct, recorded_spread, step_over_seeds, why_one_seed
+from .timing import machine_of
 
 
 def not_recorded(info):
@@ -39,8 +40,9 @@ def results_block(info):
         (f"End goal ({goal_text()})", f"{'met' if s['goal_met'] else 'not met'} by this run (seed 1); "
                                       f"{goal_verdict(seeds_of(info.script), s['goal_met'])} (below)"
                                       if seeds_of(info.script) else goal_verdict(None, s["goal_met"])),
-        ("Seconds per epoch (median)", f"{s['seconds_per_epoch']:.1f} on {s['device_name']}"),
-        ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes, seed {s['seed']}"),
+        ("Seconds per epoch", f"{s['seconds_per_epoch']:.1f} (the median of {s['epochs']} epochs) on "
+                              f"{machine_of(info.script)}"),
+        ("Whole run", f"{s['total_seconds'] / 60:.1f} minutes on {machine_of(info.script)}, seed {s['seed']}"),
     ]
     table = markdown_table(["measure", "value"], "ll", rows)
     table += "\n\n¹ " + gap_note(info.module)
@@ -59,12 +61,31 @@ def seeds_block(info, previous):
     listed = " ".join(str(r["seed"]) for r in seeds["seeds"])
     text = (f"From `python -m tools.seeds {number} --seeds {listed} --device cpu`:\n\n"
             + (paths.RESULTS / info.script.stem / "seeds.md").read_text().strip())
-    if previous and recorded_spread(previous.script):
+    spread, dead = recorded_spread(info.script)
+    if dead and spread:
+        text += (f"\n\nSeed{'s' if len(dead) > 1 else ''} {', '.join(map(str, dead))} never learned: "
+                 f"{'they stay' if len(dead) > 1 else 'it stays'} at chance, and the mean ± std above counts "
+                 f"{'them' if len(dead) > 1 else 'it'}. Over the {spread[2]} seeds that learned, the final test "
+                 f"accuracy is {spread[0]:.2f}% ± {spread[1]:.2f}. Every comparison with another lesson counts a seed "
+                 f"that never learned apart.")
+    if previous and recorded_spread(previous.script)[0]:
         text += (f"\n\nAgainst lesson {previous.number}, over seeds: the mean final test accuracy changes by "
                  f"{step_over_seeds(previous, info)}; the mean of the lowest of the last five epochs by "
                  f"{step_over_seeds(previous, info, LOWEST)}; ± one standard error of the difference, and the noise "
                  f"as [How the settings were chosen](choosing.md#beyond-the-noise) defines it.")
     return text
+
+
+def quiz_seeds(info, previous):
+    """A quiz's line on what the seeds show for its lesson's change (block `seeds` of docs/quiz/<page>)."""
+    where = f"([Lesson {info.number}, over seeds](../{info.page}#over-seeds))"
+    if previous is None:
+        return f"Lesson 1 is where the course starts, with one seed: {why_one_seed(info) or 'no change'}. {where}"
+    if not (recorded_spread(previous.script)[0] and recorded_spread(info.script)[0]):
+        return f"This lesson's change is not measured over seeds: lesson {previous.number} has one seed. {where}"
+    return (f"What the seeds show: against lesson {previous.number}, this lesson's change moves the mean final "
+            f"test accuracy by {step_over_seeds(previous, info)}, and the lowest of the last five by "
+            f"{step_over_seeds(previous, info, LOWEST)}. {where}")
 
 
 def is_random(pipeline):

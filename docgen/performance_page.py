@@ -9,7 +9,7 @@ from common import paths
 from course.lessons import BENCHMARK_SCHEMA as SCHEMA, recorded
 from course.summary import markdown_table
 
-from . import tables
+from . import tables, timing
 
 BENCH = paths.RESULTS / "benchmark"
 GPU_TARGET_SECONDS = 15  # a full run of the final lesson on a CUDA GPU, the course's speed target
@@ -52,10 +52,10 @@ def _flops(x):
 
 
 def growth(lessons):
-    columns = [tables.NUMBER, tables.TITLE, tables.PARAMETERS, tables.MACS, tables.SECONDS, tables.DEVICE]
+    columns = [tables.NUMBER, tables.TITLE, tables.PARAMETERS, tables.MACS, tables.SECONDS, tables.MACHINE]
     return tables.lesson_table(lessons, columns, "*MACs / image*: multiply-accumulates of one forward pass over "
                                                  "one image, counted from the network's layers by "
-                                                 "`common/model_info.py`.")
+                                                 "`common/model_info.py`. " + timing.seconds_note(lessons))
 
 
 def _full_run(m):
@@ -155,12 +155,19 @@ def benchmark(name):
     return "\n".join(out)
 
 
+def _cpu(record):
+    """The processor of a benchmarks.step record and its threads; older records do not name the processor."""
+    if not record.get("processor"):
+        return f"{record['threads']} CPU threads (this record does not name its processor)"
+    return f"{timing.processor_name(record)} ({record['threads']} threads)"
+
+
 def profile():
     p = _load("profile.json")
     if p is None:
         return _missing("python -m benchmarks.step --out results/benchmark")
     phases = [[phase, f"{ms:.1f}", f"{ms / p['step_ms']:.0%}"] for phase, ms in p["phases_ms"].items()]
-    lines = [f"`{p['script']}` on the {p['device'].upper()} ({p['threads']} threads), batch {p['batch_size']}: "
+    lines = [f"`{p['script']}` on {_cpu(p)}, batch {p['batch_size']}: "
              f"**{p['step_ms']:.1f} ms** per training step (the sum of its phases' medians over {p['steps']} steps).",
              "", markdown_table(["phase", "ms", "share"], "lrr", phases)]
     if p["step_ms_without_dropout"]:
@@ -178,7 +185,7 @@ def variants():
     if v is None:
         return _missing("python -m benchmarks.step --out results/benchmark")
     base = v["rows"][0]["images_per_second"]["median"]
-    lines = [f"`{v['script']}`, CPU with {v['threads']} threads, torch {v['torch']}; training images per second, "
+    lines = [f"`{v['script']}` on {_cpu(v)}, torch {v['torch']}; training images per second, "
              f"median (min–max) of {v['repeats']} repetitions of {v['steps']} steps:", ""]
     rows = []
     for row in v["rows"]:

@@ -3,7 +3,7 @@
 from course.lessons import summary_of
 from course.summary import markdown_table
 
-from . import tables
+from . import tables, timing
 
 
 def _recorded(lessons):
@@ -13,12 +13,13 @@ def _recorded(lessons):
 def table(lessons):
     columns = [tables.NUMBER, ("lesson", "l", lambda info, run: f"[{info.title}]({info.page})"),
                tables.PARAMETERS, tables.RF, tables.BEST_TEST, tables.LAST_TEST, tables.FINAL_OVER_SEEDS, tables.GAP,
-               tables.SECONDS]
+               tables.SECONDS, tables.MACHINE]
     return tables.lesson_table(lessons, columns, "*RF*: receptive field of the output, in pixels. *Last test, seeds*: "
                                                  "the last epoch's test accuracy over the recorded seeds, mean ± "
-                                                 "standard deviation (number of seeds), where a lesson has them. "
+                                                 "standard deviation (number of seeds), where a lesson has them; "
+                                                 "\"2 of 3\": a seed that never learned is counted apart. "
                                                  "*Gap*: train minus test accuracy in the last epoch, in points. "
-                                                 "*s / epoch*: median seconds per epoch of the recorded run.")
+                                                 + timing.seconds_note(lessons))
 
 
 def steps(lessons):

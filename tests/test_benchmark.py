@@ -143,6 +143,7 @@ def test_the_step_profile_and_variants_run_and_render(tmp_path, mnist_dir, monke
     assert p["top_operators"] and all(o["op"].startswith("aten::") and 0 < o["share"] <= 1
                                       for o in p["top_operators"])
     v = json.loads((tmp_path / "variants.json").read_text())
+    assert p["processor"] and v["processor"]  # the page names where each time was measured
     assert [r["variant"] for r in v["rows"]][:2] == ["as the lessons run it", "channels-last memory format"]
     assert len(v["rows"]) == 6 and all(0 < r["images_per_second"]["min"] <= r["images_per_second"]["median"]
                                        <= r["images_per_second"]["max"] for r in v["rows"])

@@ -12,6 +12,7 @@ from common.cli import EXIT_OK
 from common.paths import RESULTS, ROOT
 from conftest import LESSONS
 from course.lessons import from_other_source, load_module
+from course.summary import never_learned
 from docgen import docs, headers, quoted_experiments, tables
 
 FINAL = RESULTS / LESSONS[-1][:-3]
@@ -81,6 +82,16 @@ def test_end_goal_holds_for_every_recorded_seed():
                    "docs/choosing.md says what was tried. Strict: remove this mark once it holds.")
 def test_end_goal_holds_with_a_margin_on_average():
     assert final_seeds()["min_last5_test_acc_mean"] >= tables.MARGIN
+
+
+@pytest.mark.xfail(strict=True, reason="lesson 2's seed 2 and lesson 3's seed 3 stay at chance: the lessons without "
+                   "BatchNorm do not yet learn on every seed (issue 28, part 1). Fixing it needs training, and "
+                   "lessons 2 and 3 recorded again. Strict: remove this mark once every seed of every lesson learns.")
+def test_every_recorded_seed_of_every_lesson_learned():
+    stuck = {path.parent.name: [r["seed"] for r in json.loads(path.read_text())["seeds"]
+                                if never_learned(r["final_test_acc"])]
+             for path in sorted((ROOT / "results").glob("code*/seeds.json"))}
+    assert stuck and not any(stuck.values()), {script: seeds for script, seeds in stuck.items() if seeds}
 
 
 @pytest.mark.parametrize("name", sorted(quoted_experiments.QUOTED))

@@ -1,8 +1,13 @@
-"""The figures show the range their text talks about: every point on the axis, or said to be below it."""
+"""The figures show the range their text talks about: every point on the axis, or said to be below it;
+and their text is readable where a phone shows them, about 360 pixels wide."""
+import functools
+
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
+from common import paths  # noqa: E402
 from common.plots import accuracy_range, below_axis, log_ticks, plt  # noqa: E402
 from docgen.figures import compare_range  # noqa: E402
 from tools.experiment_report import figure  # noqa: E402
@@ -52,3 +57,72 @@ def test_experiment_figure_with_one_seed_says_so(tmp_path, monkeypatch):
     figure(tmp_path / "figure.png", rows, "code02_skeleton: LR", "validation")
     assert (tmp_path / "figure.png").exists()
     assert titles == ["final accuracy, one seed", "one seed"]
+
+
+# ---------------------------------------------------------------- text readable at phone width
+
+def _smallest_text_on_a_phone(monkeypatch, draw):
+    """Draw with ``draw()``; the smallest text of each figure saved, in pixels as a phone shows it."""
+    import matplotlib.figure
+    from matplotlib.text import Text
+    from PIL import Image
+
+    from common.plots import phone_px
+
+    shown, real = [], matplotlib.figure.Figure.savefig
+
+    def spy(fig, fname, *args, **kwargs):
+        real(fig, fname, *args, **kwargs)
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        shown.append(phone_px(min(sizes), Image.open(fname).width))
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", spy)
+    draw()
+    return min(shown)
+
+
+@functools.lru_cache(maxsize=1)
+def _planned():
+    from docgen import figures
+    from docgen.pages import all_lessons
+
+    return figures.planned(all_lessons())
+
+
+def _docgen_figure(name):
+    planned = {f"{png.parent.name}/{png.name}" if png.parent.name != "img" else png.name: drawing
+               for png, drawing in _planned().items()}
+    return planned[name]
+
+
+FIGURES = ["code04_batchnorm/compare.png", "code02_skeleton/idea.png", "code03_lighter/idea.png",
+           "code05_dropout/idea.png", "code08_maxpool/idea.png", "code09_augment/idea.png",
+           "code10_lr_schedule/idea.png", "all_lessons.png", "summary.png"]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_the_generators_figures_are_readable_at_phone_width(name, tmp_path, monkeypatch):
+    from common.plots import READABLE_PX
+    from common.paths import ROOT
+
+    if name.startswith("code09") and not (paths.DATA / "MNIST" / "raw").exists():
+        pytest.skip("lesson 9's figure turns a training digit: MNIST is not in data/")
+    draw, data = _docgen_figure(name)
+    assert _smallest_text_on_a_phone(monkeypatch, lambda: draw(tmp_path / "f.png", data)) >= READABLE_PX
+
+
+def test_a_runs_figures_are_readable_at_phone_width(tmp_path, monkeypatch):
+    import json
+
+    import torch
+
+    from common.plots import READABLE_PX, plot_misclassified, plot_run
+    from common.paths import ROOT
+
+    m = json.loads((ROOT / "results" / "code04_batchnorm" / "metrics.json").read_text())
+    assert _smallest_text_on_a_phone(monkeypatch, lambda: plot_run(tmp_path / "c.png", m, 99.4)) >= READABLE_PX
+    images, labels = torch.rand(30, 1, 28, 28), torch.arange(30) % 10
+    assert _smallest_text_on_a_phone(monkeypatch, lambda: plot_misclassified(
+        tmp_path / "m.png", images, labels, (labels + 1) % 10, "code04_batchnorm", 85)) >= READABLE_PX
+    r = json.loads((ROOT / "results" / "experiments" / "code03-lr" / "results.json").read_text())
+    assert _smallest_text_on_a_phone(monkeypatch, lambda: figure(tmp_path / "e.png", r["rows"], "code03_lighter: LR",
+                                                                 "validation")) >= READABLE_PX

@@ -1,7 +1,7 @@
 """An experiment's report: per setting, the mean and spread over seeds, as a table and a figure."""
 import statistics
 
-from common.plots import integer_epochs, plt, save_figure
+from common.plots import SMALL, WIDTH, integer_epochs, plt, save_figure
 from course.lessons import epoch_summary
 from course.summary import RAW, markdown_table, never_learned, over_seeds
 
@@ -83,7 +83,7 @@ def figure(path, rows, title, evaluated_on):
     """Above: each setting's final accuracy, every seed and the mean ± sd; below: the mean curve per epoch.
     With one seed per setting, the panels say so instead of claiming a mean."""
     one_seed = max(len(r["curves"]) for r in rows) == 1
-    fig, (ax_value, ax_curve) = plt.subplots(2, 1, figsize=(6.4, 7.6))  # one above the other: readable on a phone
+    fig, (ax_value, ax_curve) = plt.subplots(2, 1, figsize=(WIDTH, 7.6))  # one above the other: readable on a phone
     first = first_epoch_shown(rows)
     shown = [r for r in rows if learned(r)] or rows
     finals_shown = [c[-1] for r in shown for c in r["curves"]]
@@ -103,13 +103,13 @@ def figure(path, rows, title, evaluated_on):
         below = "" if r in shown else f" (never learned: {statistics.mean(finals):.1f}%, below the axes)"
         if below:
             ax_value.annotate(f"{statistics.mean(finals):.1f}%,\nbelow the axis", (i, low), xytext=(0, 4),
-                              textcoords="offset points", ha="center", va="bottom", fontsize=8, color="dimgrey")
+                              textcoords="offset points", ha="center", va="bottom", fontsize=SMALL, color="dimgrey")
         mean_curve = [statistics.mean(acc) for acc in zip(*r["curves"])]
         ax_curve.plot(range(first, len(mean_curve) + 1), mean_curve[first - 1:], "-o", ms=3,
                       label=r["setting"] + below)
     ax_value.set_ylim(low, high)
     ax_value.set_xlim(-0.5, len(rows) - 0.5)
-    ax_value.set_xticks(range(len(rows)), [r["setting"] for r in rows], rotation=30, ha="right", fontsize=8)
+    ax_value.set_xticks(range(len(rows)), [r["setting"] for r in rows], rotation=30, ha="right")
     ax_value.set(ylabel=f"final {evaluated_on} accuracy (%)",
                  title="final accuracy, one seed" if one_seed else "each seed (grey), mean ± sd (blue)")
     ax_curve.set(xlabel="epoch", ylabel=f"{evaluated_on} accuracy (%)",
@@ -119,7 +119,8 @@ def figure(path, rows, title, evaluated_on):
     ax_curve.set_xlim(first - 0.5, max(len(c) for r in rows for c in r["curves"]) + 0.5)
     integer_epochs(ax_curve)
     # under the panel: inside, the legend would hide points
-    ax_curve.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+    short = all(len(label) <= 20 for label in ax_curve.get_legend_handles_labels()[1])  # two columns fit then
+    ax_curve.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2 if short else 1, frameon=False)
     for ax in (ax_value, ax_curve):
         ax.grid(alpha=0.3)
     fig.suptitle(title)

@@ -27,6 +27,8 @@ def variant_of_lesson_10(script, setting, seeds="1 2 3 4 5"):
     return f"results/experiments/{script} --set {setting} --seeds {seeds} --validation --jobs 2"
 
 
+RATE_PROBE = "--set LR=0.01,0.05 --seeds 1 2 3 4 5 6 7 8 9 10 --validation --epochs 3 --jobs 2"  # lessons 2 and 3
+
 QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
     "code01-batch-size": (("01_setup.md",),
                           "1 --set BATCH_SIZE=64,128,256 --seeds 1 --validation --epochs 2 --limit 10000"),
@@ -49,6 +51,8 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code10-wider-transition": (("choosing.md",), copy_of_lesson_10("code10-wider-transition")),
     "code10-wider-first": (("choosing.md",), copy_of_lesson_10("code10-wider-first")),
     "code02-lr-seeds": (("choosing.md",), "2 --set LR=0.01,0.05 --seeds 1 2 3 4 5 --validation --epochs 5 --jobs 2"),
+    "code02-lr-probe": (("choosing.md",), f"2 {RATE_PROBE}"),
+    "code03-lr-probe": (("choosing.md",), f"3 {RATE_PROBE}"),
     "code10-wider-block1": (("choosing.md",), copy_of_lesson_10("code10-wider-block1", "DROPOUT=0")),
     "code10-wide-block1": (("choosing.md",), copy_of_lesson_10("code10-wide-block1", "DROPOUT=0", "1")),
     "code10-average": (("choosing.md",), variant_of_lesson_10("code10-average/code10_average.py", "DROPOUT=0.05,0")),
@@ -102,7 +106,22 @@ def stuck_notes(rows):
             of = f"{len(stuck)} of {len(row['seeds'])} seed{'s' if len(row['seeds']) > 1 else ''}"
             lines.append(f"- `{row['setting']}`: {of} never learned "
                          f"(seed{'s' if len(stuck) > 1 else ''} {', '.join(map(str, stuck))}: at chance to the end)")
+        lines += _flat_starts(row, rows)
     return ["", *lines] if lines else []
+
+
+def _flat_starts(row, rows):
+    """A line naming the seeds of ``row`` that ended their first epoch at chance and learned later (an average
+    of the weights starts from the untrained ones, so its rows are left out)."""
+    if any(r["setting"] == row["setting"] + RAW for r in rows):
+        return []
+    late = [(seed, curve) for seed, curve in zip(row["seeds"], row["curves"])
+            if never_learned(curve[0]) and not never_learned(curve[-1])]
+    if not late:
+        return []
+    at_chance = [(seed, next(i for i, acc in enumerate(curve) if not never_learned(acc))) for seed, curve in late]
+    named = [f"seed {seed} stayed at chance through epoch {epochs}" for seed, epochs in at_chance]
+    return [f"- `{row['setting']}`: {', '.join(named)}, then learned"]
 
 
 def paired(rows):

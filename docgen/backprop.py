@@ -29,8 +29,8 @@ from .pages import DOCS, refresh
 PAGE = DOCS / "backprop.md"
 BLOCK = "backprop"
 
-# The example. LR and MOMENTUM are the ones every lesson trains with (LR and
-# MOMENTUM in code*.py; tests/test_backprop.py checks they still agree).
+# The example. LR and MOMENTUM are the ones lesson 10 trains with (tests/test_backprop.py checks they still
+# agree; lessons 2 and 3, without BatchNorm, use a smaller rate).
 X = 1.5
 TARGET = 1
 W1 = 0.8
@@ -140,7 +140,7 @@ def render():
         "### The numbers",
         f"Input x = {as_typed(X)}, target class {TARGET}; starting weights w1 = {as_typed(W1)}, "
         f"v0 = {as_typed(V[0])}, v1 = {as_typed(V[1])}; learning rate {as_typed(LR)} and momentum "
-        f"{as_typed(MOMENTUM)}, as in the lessons.",
+        f"{as_typed(MOMENTUM)}, as in the final lesson.",
         "### Forward pass",
         forward_table(first["passes"]),
         "### Backward pass",

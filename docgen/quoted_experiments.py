@@ -27,7 +27,7 @@ def variant_of_lesson_10(script, setting, seeds="1 2 3 4 5"):
     return f"results/experiments/{script} --set {setting} --seeds {seeds} --validation --jobs 2"
 
 
-RATE_PROBE = "--set LR=0.01,0.05 --seeds 1 2 3 4 5 6 7 8 9 10 --validation --epochs 3 --jobs 2"  # lessons 2 and 3
+RATE_PROBE = "--set LR=0.01,0.05 --seeds 1 2 3 4 5 6 7 8 9 10 --validation --epochs 3 --jobs 2"  # lessons 2-4
 
 QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
     "code01-batch-size": (("01_setup.md",),
@@ -52,7 +52,9 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code10-wider-first": (("choosing.md",), copy_of_lesson_10("code10-wider-first")),
     "code02-lr-seeds": (("choosing.md",), "2 --set LR=0.01,0.05 --seeds 1 2 3 4 5 --validation --epochs 5 --jobs 2"),
     "code02-lr-probe": (("choosing.md",), f"2 {RATE_PROBE}"),
-    "code03-lr-probe": (("choosing.md",), f"3 {RATE_PROBE}"),
+    "code03-lr-probe": (("choosing.md", "04_batchnorm.md"), f"3 {RATE_PROBE}"),
+    "code04-lr-probe": (("04_batchnorm.md",), f"4 {RATE_PROBE}"),
+    "code04-rate": (("04_batchnorm.md",), "4 --set LR=0.01,0.05 --seeds 1 2 3 --validation --jobs 2"),
     "code10-wider-block1": (("choosing.md",), copy_of_lesson_10("code10-wider-block1", "DROPOUT=0")),
     "code10-wide-block1": (("choosing.md",), copy_of_lesson_10("code10-wide-block1", "DROPOUT=0", "1")),
     "code10-average": (("choosing.md",), variant_of_lesson_10("code10-average/code10_average.py", "DROPOUT=0.05,0")),
@@ -64,7 +66,8 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
 VARIANTS = ("code10-average", "code10-adamw-onecycle", "code10-onecycle")  # the copies of variant_of_lesson_10
 
 # The row that each experiment's rows are compared with, (experiment, row): lesson 10 as it stands
-# (the DROPOUT=0.05 row of code10-dropout), or the same network without Dropout for a shape without it.
+# (the DROPOUT=0.05 row of code10-dropout), the same network without Dropout for a shape without it, or a row
+# of the experiment itself (its own setting, or lessons 1-3's rate for lesson 4).
 LESSON_10 = ("code10-dropout", "DROPOUT=0.05")
 LESSON_10_RAW = ("code10-average", "DROPOUT=0.05" + RAW)  # the same, over five seeds (code10-average's raw weights)
 AGAINST = {"code10-schedule": ("code10-schedule", "LR=0.05,STEP_SIZE=7"), "code10-step": LESSON_10,
@@ -72,13 +75,18 @@ AGAINST = {"code10-schedule": ("code10-schedule", "LR=0.05,STEP_SIZE=7"), "code1
            "code10-rotation": LESSON_10, "code10-dropout-block2": LESSON_10, "code10-wider-transition": LESSON_10,
            "code10-wider-first": LESSON_10, "code10-wider-block1": ("code10-dropout", "DROPOUT=0"),
            "code10-wide-block1": ("code10-dropout", "DROPOUT=0"), "code10-average": LESSON_10_RAW,
-           "code10-adamw-onecycle": LESSON_10_RAW, "code10-onecycle": LESSON_10_RAW}
+           "code10-adamw-onecycle": LESSON_10_RAW, "code10-onecycle": LESSON_10_RAW,
+           "code03-lr-probe": ("code03-lr-probe", "LR=0.01"), "code04-lr-probe": ("code04-lr-probe", "LR=0.01"),
+           "code04-rate": ("code04-rate", "LR=0.01")}
 
 
 # Records of a script as it was before a later change, kept because a page tells how a choice was made.
 # The page shows each with this label; any other quoted record must be of its script as it stands.
+_AT_005 = ("as of commit 3a524e2, while its own rate was still 0.05; every run here sets its rate with --set, "
+           "so each trains as it would now")
 EARLIER = {"code10-schedule": "lesson 10 when it rotated its images with transforms.RandomRotation, before "
-                              "it used RandomAffine (commit fc55179): the same recipe, other code"}
+                              "it used RandomAffine (commit fc55179): the same recipe, other code",
+           "code02-lr-seeds": f"lesson 2 {_AT_005}", "code02-lr-probe": f"lesson 2 {_AT_005}"}
 
 
 def command(name):
@@ -161,8 +169,9 @@ def verdicts(name):
         if len(row["seeds"]) < 2:
             lines.append(f"- `{row['setting']}`: one seed, its spread unmeasured: not compared")
             continue
-        lines.append(f"- `{row['setting']}`: final {said(_spread(base, FINAL), _spread(row, FINAL))}; lowest of the "
-                     f"last five {said(_spread(base, LOWEST), _spread(row, LOWEST))}")
+        final = f"- `{row['setting']}`: final {said(_spread(base, FINAL), _spread(row, FINAL))}"
+        lines.append(final if len(row["curves"][0]) < 5 else  # no last five in a shorter run
+                     f"{final}; lowest of the last five {said(_spread(base, LOWEST), _spread(row, LOWEST))}")
     return lines
 
 

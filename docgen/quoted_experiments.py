@@ -82,11 +82,10 @@ AGAINST = {"code10-schedule": ("code10-schedule", "LR=0.05,STEP_SIZE=7"), "code1
 
 # Records of a script as it was before a later change, kept because a page tells how a choice was made.
 # The page shows each with this label; any other quoted record must be of its script as it stands.
-_AT_005 = ("as of commit 3a524e2, while its own rate was still 0.05; every run here sets its rate with --set, "
-           "so each trains as it would now")
 EARLIER = {"code10-schedule": "lesson 10 when it rotated its images with transforms.RandomRotation, before "
                               "it used RandomAffine (commit fc55179): the same recipe, other code",
-           "code02-lr-seeds": f"lesson 2 {_AT_005}", "code02-lr-probe": f"lesson 2 {_AT_005}"}
+           **dict.fromkeys(("code02-lr-seeds", "code02-lr-probe"), "lesson 2 as of commit 3a524e2, while its own rate "
+                           "was still 0.05; every run here sets its rate with --set, so each trains as it would now")}
 
 
 def command(name):

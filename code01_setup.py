@@ -59,7 +59,7 @@ class Net(nn.Module):
 
 EPOCHS = 15
 BATCH_SIZE = 128
-LR = 0.05
+LR = 0.01
 MOMENTUM = 0.9
 TRAIN_TRANSFORMS = transforms.Compose([
     transforms.ToTensor(),

@@ -4,9 +4,7 @@ Target:
     Fix the shape that every later lesson keeps: two convolution blocks of
     3x3 convolutions, a transition block between them (MaxPool to halve the
     image, then a 1x1 convolution to squeeze the channels), and an output
-    block. Far fewer channels than lesson 1, and a smaller learning rate:
-    0.01 instead of 0.05, which an unlucky seed of this network does not
-    survive.
+    block, with far fewer channels than lesson 1.
     The convolutions have no bias from here on: lesson 4 puts BatchNorm after
     each of them, and BatchNorm's own shift does a bias's job.
 
@@ -20,15 +18,15 @@ Analysis:
     The skeleton learns on every seed at this rate, and slowly at first:
     over the first epoch its train accuracy is far below lesson 1's, and it
     takes another epoch to catch up. The three seeds end close together
-    (the table over seeds). When this lesson trained at lesson 1's 0.05,
-    seed 2 never learned. Its first epoch's steps were too large and the
+    (the table over seeds). When this lesson trained at 0.05, seed 2
+    never learned. Its first epoch's steps were too large and the
     weights grew until every ReLU after the 1x1 squeeze output zero. With no
     biases, every later value was then zero, the ten scores were equal (a
     loss of ln 10 = 2.303), and no gradient flowed back: the network stayed
     at chance for all 15 epochs. Hence the smaller rate. Lesson 2 differs
     from lesson 1 in several ways at once: far fewer channels (16 and 32
     instead of 32 up to 1,024), no biases, no padding, one MaxPool and a 1x1
-    squeeze instead of two pools, one 7x7 kernel as the output, and the rate.
+    squeeze instead of two pools, and one 7x7 kernel as the output.
     These runs do not say which of them makes the start slow; BatchNorm, in
     lesson 4, is the change aimed at it. Over the last epochs train accuracy
     still rises while test accuracy levels off, and the gap between them

@@ -20,8 +20,8 @@ Analysis:
     seed 3 never learned, stuck at chance as lesson 2 was with seed 2. So
     the channels were not what made lesson 2 fragile; the probes on "How
     the settings were chosen" point at the rate.
-    BatchNorm, next, is the change aimed at the slow start, and it brings
-    the larger rate back. Train and test accuracy end closer together than
+    BatchNorm, next, is the change aimed at the slow start, and it lets
+    the rate rise to 0.05. Train and test accuracy end closer together than
     in lesson 2: with fewer weights the network memorises less. The 7x7
     output kernel now holds over half of all the parameters, a fact lesson
     6 uses.

@@ -7,7 +7,7 @@ Target:
     original "internal covariate shift" account), a smoother loss surface, and
     outputs that no longer depend on the scale of the weights before it. With
     it the same network can take larger steps, the BatchNorm paper's own
-    claim: the learning rate goes back up from lessons 2 and 3's 0.01 to 0.05.
+    claim: the learning rate goes up from the 0.01 of lessons 1 to 3 to 0.05.
 
 Results:
     12,732 parameters, receptive field 28; train: best 99.76%, last 99.73%

@@ -30,7 +30,7 @@ PAGE = DOCS / "backprop.md"
 BLOCK = "backprop"
 
 # The example. LR and MOMENTUM are the ones lesson 10 trains with (tests/test_backprop.py checks they still
-# agree; lessons 2 and 3, without BatchNorm, use a smaller rate).
+# agree; lessons 1 to 3, without BatchNorm, use a smaller rate).
 X = 1.5
 TARGET = 1
 W1 = 0.8

@@ -85,7 +85,7 @@ def test_end_goal_holds_with_a_margin_on_average():
 
 
 def test_every_recorded_seed_of_every_lesson_learned():
-    """Lessons 2 and 3 train at 0.01 so that no seed stays at chance (docs/choosing.md)."""
+    """Lessons 1 to 3 train at 0.01 so that no seed stays at chance (docs/choosing.md)."""
     stuck = {path.parent.name: [r["seed"] for r in json.loads(path.read_text())["seeds"]
                                 if never_learned(r["final_test_acc"])]
              for path in sorted((ROOT / "results").glob("code*/seeds.json"))}

@@ -94,6 +94,17 @@ def test_random_affine_draws_per_image(images):
     assert len({tuple(o.flatten().tolist()) for o in out}) > 8  # one shared shift would give one image
 
 
+def test_random_affine_without_translate_draws_and_makes_what_a_zero_shift_did(images):
+    """Lessons 9 and 10 once wrote translate=(SHIFT, SHIFT) with SHIFT = 0.0; records made then stand for
+    today's RandomAffine(ROTATION) only if both give the same batches from the same generator (docs/choosing.md)."""
+    batches = []
+    for step in (transforms.RandomAffine(7.0, translate=(0.0, 0.0), fill=0), transforms.RandomAffine(7.0, fill=0)):
+        pipeline = BatchPipeline(transforms.Compose([step, transforms.ToTensor(), NORMALIZE]))
+        generator, x = torch.Generator().manual_seed(0), pipeline.prepare(images)
+        batches.append(torch.cat([pipeline(x, generator) for _ in range(3)]))
+    assert torch.equal(*batches)
+
+
 def test_fixed_angle_range_is_exact(images):
     pipeline = transforms.Compose([transforms.RandomRotation((5.0, 5.0)), transforms.ToTensor(), NORMALIZE])
     batched = BatchPipeline(pipeline)

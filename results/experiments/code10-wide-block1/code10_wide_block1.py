@@ -67,9 +67,8 @@ MOMENTUM = 0.9
 STEP_SIZE = 7  # StepLR: multiply the learning rate by GAMMA after every STEP_SIZE epochs
 GAMMA = 0.1
 ROTATION = 7.0  # degrees: each training image turns by a random angle between -ROTATION and +ROTATION
-SHIFT = 0.0  # and moves by up to SHIFT x 28 pixels each way, in whole pixels (0: no move)
 TRAIN_TRANSFORMS = transforms.Compose([
-    transforms.RandomAffine(ROTATION, translate=(SHIFT, SHIFT), fill=0),  # new draws for every image, every epoch
+    transforms.RandomAffine(ROTATION, fill=0),  # a new angle for every image, every epoch
     transforms.ToTensor(),
     transforms.Normalize((0.1307,), (0.3081,)),  # MNIST's mean and standard deviation
 ])

@@ -20,6 +20,8 @@ RATE_PROBE = "--set LR=0.01,0.05 --seeds 1 2 3 4 5 6 7 8 9 10 --validation --epo
 QUOTED = {  # name: (the pages under docs/ that show it, the experiment's arguments; see command())
     "code01-batch-size": (("01_setup.md",),
                           "1 --set BATCH_SIZE=64,128,256 --seeds 1 --validation --epochs 2 --limit 10000"),
+    "code01-lr-probe": (("choosing.md",),
+                        "1 --set LR=0.01 --seeds 1 2 3 4 5 6 7 8 9 10 --validation --epochs 2 --limit 10000 --jobs 2"),
     "code02-lr": (("02_skeleton.md",), "2 --set LR=0.01,0.05 --seeds 1 --validation --epochs 5"),
     "code03-lr": (("03_lighter.md", "04_batchnorm.md"), "3 --set LR=0.05,0.1,0.2 --seeds 1 --validation --epochs 5"),
     "code04-lr": (("04_batchnorm.md",), "4 --set LR=0.05,0.1,0.2 --seeds 1 --validation --epochs 5"),

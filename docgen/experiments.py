@@ -70,16 +70,18 @@ AGAINST = {"code10-schedule": ("code10-schedule", "LR=0.05,STEP_SIZE=7"), "code1
            "code04-rate": ("code04-rate", "LR=0.01")}
 
 
+WITH_SHIFT = "31dddf1"  # the last commit whose lessons 9 and 10 had SHIFT = 0.0 (docs/choosing.md)
+
 # Records of a script as it was before a later change, kept because a page tells how a choice was made.
 # The page shows each with this label; any other quoted record must be of its script as it stands.
 EARLIER = {"code10-schedule": "lesson 10 when it rotated its images with transforms.RandomRotation, before "
                               "it used RandomAffine (commit fc55179): the same recipe, other code",
            **dict.fromkeys(("code02-lr-seeds", "code02-lr-probe"), "lesson 2 as of commit 3a524e2, while its own rate "
                            "was still 0.05; every run here sets its rate with --set, so each trains as it would now"),
-           "code10-shift": "lesson 10 as of commit 31dddf1, when it had a `SHIFT` setting; the command needs that "
-                           "version (`git checkout 31dddf1 -- code10_lr_schedule.py`)",
+           "code10-shift": f"lesson 10 as of commit {WITH_SHIFT}, when it had a `SHIFT` setting; the command needs "
+                           f"that version (`git checkout {WITH_SHIFT} -- code10_lr_schedule.py`)",
            **dict.fromkeys(("code10-step", "code10-batch-size", "code10-dropout", "code10-rotation",
                             "code10-dropout-block2", "code10-wider-transition", "code10-wider-first",
                             "code10-wider-block1", "code10-wide-block1", *VARIANTS),
-                           "lesson 10 as of commit 31dddf1, with `SHIFT = 0.0`; the same runs as today's code "
+                           f"lesson 10 as of commit {WITH_SHIFT}, with `SHIFT = 0.0`; the same runs as today's code "
                            "([why](#records-from-before-shift-was-removed))")}

@@ -10,7 +10,7 @@ from common.source import source_digest
 from course.lessons import resolve
 from course.summary import FINAL, LOWEST, RAW, never_learned, paired_said, said
 
-from .experiments import AGAINST, EARLIER, QUOTED, VARIANTS  # noqa: F401 (VARIANTS: for tests)
+from .experiments import AGAINST, EARLIER, QUOTED
 from .pages import IMG as DOCS_IMG
 
 EXPERIMENTS = paths.RESULTS / "experiments"

@@ -13,7 +13,7 @@ from common.paths import RESULTS, ROOT
 from conftest import LESSONS
 from course.lessons import from_other_source, load_module
 from course.summary import never_learned
-from docgen import docs, headers, quoted_experiments, tables
+from docgen import docs, experiments, headers, quoted_experiments, tables
 
 FINAL = RESULTS / LESSONS[-1][:-3]
 
@@ -104,7 +104,7 @@ def test_each_quoted_experiment_is_recorded_by_its_command(name):
 
 
 COPIES = [args.split()[0] for name, (_, args) in quoted_experiments.QUOTED.items()
-          if args.startswith("results/") and name not in quoted_experiments.VARIANTS]
+          if args.startswith("results/") and name not in experiments.VARIANTS]
 
 
 @pytest.mark.parametrize("copy", COPIES)
@@ -126,7 +126,7 @@ def test_every_lesson_has_an_exercise_whose_answer_quotes_a_recorded_outcome(scr
     assert quoted and all(name in quoted_experiments.QUOTED for name in quoted)
 
 
-@pytest.mark.parametrize("name", quoted_experiments.VARIANTS)
+@pytest.mark.parametrize("name", experiments.VARIANTS)
 def test_each_variant_trains_lesson_10s_network_on_its_data(name):
     """A variant changes how lesson 10 trains (what it tests, its schedule, its optimizer), not what."""
     lesson, variant = load_module(ROOT / "code10_lr_schedule.py"), load_module(quoted_experiments.script_of(name))

@@ -17,7 +17,7 @@ class NonFiniteLoss(RuntimeError):
             f"the training loss became {value} at epoch {epoch}, batch {batch}; "
             "training stopped (try a lower --lr)"
         )
-        self.epoch, self.batch = epoch, batch
+        self.epoch, self.batch, self.value = epoch, batch, value
 
 
 @dataclass

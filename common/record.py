@@ -95,27 +95,30 @@ class Record:
             m["status"], self.status = "complete", EXIT_OK
         elif issubclass(kind, KeyboardInterrupt):
             m["status"], self.status = "interrupted", EXIT_INTERRUPTED
-        elif issubclass(kind, NonFiniteLoss):
+        elif issubclass(kind, NonFiniteLoss):  # the run diverged: a result, recorded as one
             m["status"], self.status = f"stopped: {err}", EXIT_FAILED
+            m["diverged"] = {"epoch": err.epoch, "batch": err.batch, "loss": str(err.value)}
             print(f"error: {err}", file=sys.stderr)
         else:  # a bug or out of memory: say so in the record (if it has one), then show the traceback
             m["status"] = f"failed: {kind.__name__}: {err}"
             if finished:
                 write_json(self.out / "metrics.json", m)
             return False
-        if not finished:
-            if self.status == EXIT_INTERRUPTED:
-                print("\ninterrupted before the first epoch finished: nothing was written", file=sys.stderr)
+        if not finished and self.status == EXIT_INTERRUPTED:
+            print("\ninterrupted before the first epoch finished: nothing was written", file=sys.stderr)
             with contextlib.suppress(OSError):
                 self.out.rmdir()  # the run's own folder, if it is still empty
             return True
+        if not finished:  # diverged in epoch 1: its metrics.json says so, beside no weights or figures of another run
+            for name in ("model.pt", *FIGURES):
+                (self.out / name).unlink(missing_ok=True)
         if self.status == EXIT_INTERRUPTED:
             print(f"\ninterrupted: the {finished} finished epochs are recorded in {self.out}/", file=sys.stderr)
         m["goal"] = self._goal()
         with deferred_interrupt():
             write_json(self.out / "metrics.json", m)
         try:
-            if self.plots:
+            if self.plots and finished:
                 self._plot()
         except KeyboardInterrupt:  # each figure is written whole or not at all
             print(f"\ninterrupted while drawing the figures; metrics.json in {self.out}/ is complete",

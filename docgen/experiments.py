@@ -21,7 +21,8 @@ QUOTED = {  # name: (the pages under docs/ that show it, the experiment's argume
     "code01-batch-size": (("01_setup.md",),
                           "1 --set BATCH_SIZE=64,128,256 --seeds 1 --validation --epochs 2 --limit 10000"),
     "code01-lr-probe": (("choosing.md",),
-                        "1 --set LR=0.01 --seeds 1 2 3 4 5 6 7 8 9 10 --validation --epochs 2 --limit 10000 --jobs 2"),
+                        "1 --set LR=0.01,0.05 --seeds 1 2 3 4 5 6 7 8 9 10 --validation --epochs 2 --limit 10000 "
+                        "--jobs 2"),
     "code02-lr": (("02_skeleton.md",), "2 --set LR=0.01,0.05 --seeds 1 --validation --epochs 5"),
     "code03-lr": (("03_lighter.md", "04_batchnorm.md"), "3 --set LR=0.05,0.1,0.2 --seeds 1 --validation --epochs 5"),
     "code04-lr": (("04_batchnorm.md",), "4 --set LR=0.05,0.1,0.2 --seeds 1 --validation --epochs 5"),
@@ -66,7 +67,8 @@ AGAINST = {"code10-schedule": ("code10-schedule", "LR=0.05,STEP_SIZE=7"), "code1
            "code10-wider-first": LESSON_10, "code10-wider-block1": ("code10-dropout", "DROPOUT=0"),
            "code10-wide-block1": ("code10-dropout", "DROPOUT=0"), "code10-average": LESSON_10_RAW,
            "code10-adamw-onecycle": LESSON_10_RAW, "code10-onecycle": LESSON_10_RAW,
-           "code03-lr-probe": ("code03-lr-probe", "LR=0.01"), "code04-lr-probe": ("code04-lr-probe", "LR=0.01"),
+           "code01-lr-probe": ("code01-lr-probe", "LR=0.01"), "code03-lr-probe": ("code03-lr-probe", "LR=0.01"),
+           "code04-lr-probe": ("code04-lr-probe", "LR=0.01"),
            "code04-rate": ("code04-rate", "LR=0.01")}
 
 

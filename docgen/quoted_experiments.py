@@ -95,12 +95,21 @@ def verdicts(name):
         if row is base or (other == name and row["setting"] in (setting, setting.removesuffix(RAW))):
             continue  # the base, and the averaged weights of its own runs (compared seed by seed: paired)
         if len(row["seeds"]) < 2:
-            lines.append(f"- `{row['setting']}`: one seed, its spread unmeasured: not compared")
+            alone = "one seed, its spread unmeasured" if row["seeds"] else "every seed diverged"
+            lines.append(f"- `{row['setting']}`: {alone}: not compared")
             continue
-        final = f"- `{row['setting']}`: final {said(_spread(base, FINAL), _spread(row, FINAL))}"
+        apart = _diverged_apart(base, row)
+        final = f"- `{row['setting']}`: final {said(_spread(base, FINAL), _spread(row, FINAL), apart)}"
         lines.append(final if len(row["curves"][0]) < 5 else  # no last five in a shorter run
-                     f"{final}; lowest of the last five {said(_spread(base, LOWEST), _spread(row, LOWEST))}")
+                     f"{final}; lowest of the last five {said(_spread(base, LOWEST), _spread(row, LOWEST), apart)}")
     return lines
+
+
+def _diverged_apart(*rows):
+    """The note for a verdict whose rows had seeds that diverged, which its means leave out (the table names
+    them): '; seed 9 of LR=0.05 diverged, counted apart'."""
+    named = [f"seed {d['seed']} of {r['setting']}" for r in rows for d in r.get("diverged", [])]
+    return f"; {' and '.join(named)} diverged, counted apart" if named else ""
 
 
 def blocks(page):

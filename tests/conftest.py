@@ -73,6 +73,18 @@ class TinyNet(nn.Module):
         return F.log_softmax(self.fc(x.flatten(1)), dim=1)
 
 
+class PoisonedAt(TinyNet):
+    """Returns NaN from the given training-mode forward call on: a run that diverges."""
+    def __init__(self, bad_call):
+        super().__init__()
+        self.calls, self.bad_call = 0, bad_call
+
+    def forward(self, x):
+        self.calls += self.training
+        out = super().forward(x)
+        return out * float("nan") if self.calls >= self.bad_call else out
+
+
 def with_tiny_net(script, **settings):
     """Lesson ``script`` loaded with its settings changed as `--set NAME=value` changes them, and its Net
     swapped for TinyNet: a real lesson's main(), in seconds."""

@@ -94,13 +94,15 @@ def test_every_recorded_seed_of_every_lesson_learned():
 
 @pytest.mark.parametrize("name", sorted(quoted_experiments.QUOTED))
 def test_each_quoted_experiment_is_recorded_by_its_command(name):
-    """The docs show results/experiments/<name>/ as the outcome of its command: all of its runs."""
+    """The docs show results/experiments/<name>/ as the outcome of its command: all of its runs (a run that
+    diverged is named under its row instead of among its seeds)."""
     path = quoted_experiments.EXPERIMENTS / name / "results.json"
     assert path.exists(), f"not recorded: {quoted_experiments.command(name)}"
     r = json.loads(path.read_text())
     assert r["command"] == quoted_experiments.command(name) and r["evaluated_on"] == "validation"
     seeds = [int(s) for s in re.search(r"--seeds ([\d ]+)", r["command"]).group(1).split()]
-    assert r["rows"] and all(row["seeds"] == seeds for row in r["rows"])
+    ran = [sorted(row["seeds"] + [d["seed"] for d in row.get("diverged", [])]) for row in r["rows"]]
+    assert r["rows"] and all(each == seeds for each in ran)
 
 
 COPIES = [args.split()[0] for name, (_, args) in quoted_experiments.QUOTED.items()

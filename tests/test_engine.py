@@ -9,19 +9,7 @@ from common import engine, paths
 from common.cli import EXIT_FAILED, EXIT_INTERRUPTED
 from common.engine import NonFiniteLoss
 from common.files import atomic_path, write_json
-from conftest import TinyNet, with_tiny_net
-
-
-class PoisonedAt(TinyNet):
-    """Returns NaN from the given training-mode forward call on."""
-    def __init__(self, bad_call):
-        super().__init__()
-        self.calls, self.bad_call = 0, bad_call
-
-    def forward(self, x):
-        self.calls += self.training
-        out = super().forward(x)
-        return out * float("nan") if self.calls >= self.bad_call else out
+from conftest import PoisonedAt, TinyNet, with_tiny_net
 
 
 def batches(n_batches, size=4):
@@ -50,7 +38,20 @@ def test_non_finite_loss_stops_the_run_cleanly(tiny_lesson, tmp_path, capsys):
     assert err == ["error: the training loss became nan at epoch 3, batch 2; training stopped (try a lower --lr)"]
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert metrics["status"].startswith("stopped: the training loss became")
+    assert metrics["diverged"] == {"epoch": 3, "batch": 2, "loss": "nan"}
     assert [e["epoch"] for e in metrics["epochs"]] == [1, 2]
+
+
+def test_a_run_that_diverges_in_epoch_1_is_recorded_beside_nothing_of_an_earlier_run(tiny_lesson, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("model.pt", "curves.png", "misclassified.png"):  # left by an earlier run in the same folder
+        (out / name).write_bytes(b"earlier")
+    tiny_lesson.module.Net = lambda: PoisonedAt(bad_call=1)
+    assert tiny_lesson("--out", "out") == EXIT_FAILED
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["diverged"] == {"epoch": 1, "batch": 1, "loss": "nan"} and metrics["epochs"] == []
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json"]
 
 
 def test_ctrl_c_keeps_finished_epochs(tiny_lesson, tmp_path, monkeypatch, capsys):

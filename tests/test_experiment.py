@@ -6,7 +6,9 @@ import pytest
 
 from common import paths
 from common.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from conftest import with_tiny_net
+import torch
+
+from conftest import PoisonedAt, TinyNet, with_tiny_net
 from course.lessons import load_module
 from tools import experiment, runner
 
@@ -105,6 +107,27 @@ def test_a_run_that_crashes_is_reported_and_the_others_go_on(tiny, capsys):
     assert [r["setting"] for r in rows] == ["STEP_SIZE=7"]
     log = experiment_folder("crash") / "STEP_SIZE=0" / "seed1" / "run.log"
     assert "Traceback" in log.read_text()
+
+
+def test_a_run_that_diverges_is_a_result_named_under_its_row_and_kept(tiny, monkeypatch, capsys):
+    def seed_2_diverges_at_lr_0_05(script, overrides=()):
+        module = with_tiny_net(script, **dict(overrides))
+        if dict(overrides)["LR"] == 0.05:  # the seed is set before the network is built
+            module.Net = lambda: PoisonedAt(bad_call=1) if torch.initial_seed() == 2 else TinyNet()
+        return module
+
+    monkeypatch.setattr(runner, "load_module", seed_2_diverges_at_lr_0_05)
+    argv = [*tiny, "--set", "LR=0.01,0.05", "--seeds", "1", "2", "--name", "diverged"]
+    assert experiment.main(argv) == EXIT_OK  # a step too large is something an experiment finds out
+    assert "LR=0.05 seed 2: diverged: its training loss became nan in epoch 1, at batch 1" in capsys.readouterr().out
+    rows = {r["setting"]: r for r in json.loads((experiment_folder("diverged") / "results.json").read_text())["rows"]}
+    assert rows["LR=0.01"]["seeds"] == [1, 2] and "diverged" not in rows["LR=0.01"]
+    assert rows["LR=0.05"]["seeds"] == [1] and len(rows["LR=0.05"]["curves"]) == 1
+    assert rows["LR=0.05"]["diverged"] == [{"seed": 2, "epoch": 1, "batch": 1, "loss": "nan"}]
+    table = (experiment_folder("diverged") / "table.md").read_text()
+    assert "- `LR=0.05`: seed 2 diverged: its training loss became nan in epoch 1, at batch 1" in table
+    monkeypatch.setattr(runner, "run_one", lambda run: pytest.fail(f"trained again: {run}"))
+    assert experiment.main(argv) == EXIT_OK  # the same command keeps every run, the diverged one too
 
 
 def test_a_setting_reaches_what_the_script_builds_from_it(tmp_path):

@@ -5,12 +5,15 @@ Alone it makes the spread so wide that any change reads "inside the noise"
 (lesson 4 against lesson 3 once read +30.18 ± 29.59). The generator counts
 it apart, judges the seeds that learned, and says so (docgen.tables.compared).
 """
+import json
 import re
 
 import pytest
 
 from common.paths import ROOT
 from docgen import tables
+from docgen.experiments import AGAINST, QUOTED
+from docgen.quoted_experiments import EXPERIMENTS
 from docgen.markers import block
 from docgen.pages import all_lessons
 from course.lessons import seeds_of
@@ -69,3 +72,21 @@ def test_each_step_with_a_seed_that_never_learned_says_so_on_its_page():
         line = block((ROOT / "docs" / info.page).read_text(), "seeds").split(f"Against lesson {previous.number}")
         if dead and len(line) > 1:
             assert all(seed in line[1] for seed in dead) and "counted apart" in line[1], (info.page, dead)
+
+
+def test_a_seed_that_diverged_is_named_on_its_page_and_in_every_verdict_on_its_row():
+    """A run whose loss stopped being a number has no accuracy: its row's mean leaves it out, so the page
+    must name it under the table and in the verdict, or the row reads as if every seed had learned."""
+    named = 0
+    for name, (pages, _) in QUOTED.items():
+        record = EXPERIMENTS / name / "results.json"
+        rows = json.loads(record.read_text())["rows"] if record.exists() else []
+        for row, where in ((r, d) for r in rows for d in r.get("diverged", [])):
+            for page in pages:
+                text = block((ROOT / "docs" / page).read_text(), f"experiment:{name}")
+                assert f"`{row['setting']}`: seed {where['seed']} diverged" in text, (page, name)
+                verdicts = [line for line in text.splitlines() if line.startswith(f"- `{row['setting']}`: final")]
+                assert all(f"seed {where['seed']} of {row['setting']} diverged, counted apart" in line
+                           for line in verdicts) and (verdicts or name not in AGAINST), (page, name)
+                named += 1
+    assert named, "no quoted record has a seed that diverged: this test checks nothing (code01-lr-probe had one)"

@@ -138,6 +138,11 @@ def test_a_failed_or_interrupted_seed_writes_no_summary(tmp_path, monkeypatch, n
     monkeypatch.setattr(runner, "run_one", lambda run: None)  # a run that failed: its log says why
     assert seeds.main([SCRIPT.name, "--seeds", "2", "--out", str(tmp_path)]) == EXIT_FAILED
     assert "error: a seed failed: code10_lr_schedule seed 2" in capsys.readouterr().err
+    diverged = {"status": "stopped: ...", "epochs": [], "diverged": {"epoch": 1, "batch": 9, "loss": "nan"}}
+    monkeypatch.setattr(runner, "run_one", lambda run: diverged)  # a result of an experiment; a seed has no row
+    assert seeds.main([SCRIPT.name, "--seeds", "2", "--out", str(tmp_path)]) == EXIT_FAILED
+    assert ("error: a seed failed: code10_lr_schedule seed 2: diverged: its training loss became nan in epoch 1, "
+            "at batch 9") in capsys.readouterr().err
 
     def interrupted(run):
         raise KeyboardInterrupt

@@ -22,6 +22,8 @@ that docs/choosing.md quotes: one folder per run, table.md and results.json
 (per value: mean and standard deviation over the seeds of the final accuracy
 and of the lowest of the last five epochs, and the seconds), and figure.png.
 A finished run is kept: after a Ctrl-C the same command resumes where it stopped.
+A run whose loss stops being a number has diverged: a result, kept too; the
+table names it under its row and leaves it out of the row's mean.
 """
 import argparse
 import shlex
@@ -128,7 +130,8 @@ def report(base, rows, script, grid, evaluated_on, flags, argv):
                                        "rows": rows})
     with atomic_path(base / "table.md") as tmp:
         tmp.write_text(table(rows, evaluated_on))
-    figure(base / "figure.png", rows, f"{script.stem}: {', '.join(n[0][0] for n in grid)}", evaluated_on)
+    if any(r["curves"] for r in rows):  # else every run diverged: the table says so
+        figure(base / "figure.png", rows, f"{script.stem}: {', '.join(n[0][0] for n in grid)}", evaluated_on)
     print(table(rows, evaluated_on))
     print(f"table, figure and every run in {base}/")
 

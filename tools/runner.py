@@ -20,7 +20,8 @@ from course.lessons import load_module
 
 # Settings that a lesson also takes as flags: the same limits as its command line.
 FLAGGED = {"EPOCHS": number(minimum=1), "BATCH_SIZE": number(minimum=1), "LR": number(float, above=0)}
-__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_INTERRUPTED", "Run", "parse_set", "check", "label", "run_one", "run_all"]
+__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_INTERRUPTED", "Run", "parse_set", "check", "label", "run_one", "diverged_at",
+           "run_all"]
 
 
 def parse_set(text):
@@ -77,18 +78,21 @@ class Run:
                 "source_sha256": source_digest(self.script)}
 
     def finished(self):
-        """The run's metrics if it completed with exactly these settings and code, else None."""
+        """The run's metrics if it completed, or diverged, with exactly these settings and code, else None."""
         path = self.folder / "metrics.json"
         if not path.exists():
             return None
         m = json.loads(path.read_text())
-        return m if m.get("status") == "complete" and m.get("experiment") == self.wanted else None
+        ended = m.get("status") == "complete" or "diverged" in m
+        return m if ended and m.get("experiment") == self.wanted else None
 
 
 def run_one(run):
-    """Train ``run`` in this process, its printed output in run.log; its metrics, or None if it failed."""
+    """Train ``run`` in this process, its printed output in run.log; its metrics, those of a run that diverged
+    too (a result: its "diverged" says where), or None if it failed."""
     module = load_module(run.script, run.overrides)
     run.folder.mkdir(parents=True, exist_ok=True)
+    (run.folder / "metrics.json").unlink(missing_ok=True)  # of a run of other settings or code (Run.finished)
     argv = ["--seed", str(run.seed), "--out", str(run.folder), "--no-plots", *run.flags]
     with open(run.folder / "run.log", "w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         try:
@@ -101,9 +105,10 @@ def run_one(run):
             status = EXIT_FAILED
     if status == EXIT_INTERRUPTED:
         raise KeyboardInterrupt
-    if status != EXIT_OK:
+    path = run.folder / "metrics.json"
+    m = json.loads(path.read_text()) if path.exists() else {}
+    if status != EXIT_OK and "diverged" not in m:
         return None
-    m = json.loads((run.folder / "metrics.json").read_text())
     m["experiment"] = run.wanted
     write_json(run.folder / "metrics.json", m)
     return m
@@ -136,10 +141,16 @@ def _finishing(todo, jobs):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def diverged_at(where):
+    """Where a run diverged (its metrics' "diverged"): 'diverged: its training loss became nan in epoch 1,
+    at batch 69'."""
+    return f"diverged: its training loss became {where['loss']} in epoch {where['epoch']}, at batch {where['batch']}"
+
+
 def run_all(runs, jobs, evaluated_on):
     """Train each of ``runs`` ({Run: the label its lines name it by}), ``jobs`` at a time. Returns ({Run: metrics}
-    of the runs that finished, [one line per failed run]), or (None, None) after a Ctrl-C (the finished runs stay
-    on disk)."""
+    of the runs that finished or diverged, [one line per failed run]), or (None, None) after a Ctrl-C (the
+    finished runs stay on disk)."""
     done, failed = {}, []
     with tqdm(total=len(runs), unit="run") as bar:
         try:
@@ -149,8 +160,9 @@ def run_all(runs, jobs, evaluated_on):
                     failed.append(f"{runs[run]} seed {run.seed} (see {run.folder / 'run.log'})")
                     continue
                 done[run] = m
-                final = m["epochs"][-1]["test_acc"]
-                bar.write(f"{runs[run]} seed {run.seed}: final {evaluated_on} accuracy {final:.2f}%")
+                ended = diverged_at(m["diverged"]) if "diverged" in m else \
+                    f"final {evaluated_on} accuracy {m['epochs'][-1]['test_acc']:.2f}%"
+                bar.write(f"{runs[run]} seed {run.seed}: {ended}")
         except KeyboardInterrupt:
             return None, None
     return done, failed

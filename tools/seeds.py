@@ -61,6 +61,8 @@ def train_seeds(script, seeds, flags, base, jobs):
     if trained is None:
         print(f"\ninterrupted: the finished seeds are kept in {base}/seeds/", file=sys.stderr)
         return None, EXIT_INTERRUPTED
+    failed += [f"{script.stem} seed {run.seed}: {runner.diverged_at(m['diverged'])}" for run, m in trained.items()
+               if "diverged" in m]  # a lesson's seeds are full runs: one that diverged has no row
     for line in failed:
         print(f"error: a seed failed: {line}", file=sys.stderr)
     return (None, EXIT_FAILED) if failed else ({run.seed: m for run, m in trained.items()}, EXIT_OK)

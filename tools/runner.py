@@ -83,8 +83,12 @@ class Run:
         if not path.exists():
             return None
         m = json.loads(path.read_text())
-        ended = m.get("status") == "complete" or "diverged" in m
-        return m if ended and m.get("experiment") == self.wanted else None
+        return m if ended(m) and m.get("experiment") == self.wanted else None
+
+
+def ended(m):
+    """Whether a run's metrics are an outcome: it completed, or it diverged (its "diverged" says where)."""
+    return m.get("status") == "complete" or "diverged" in m
 
 
 def run_one(run):
@@ -107,7 +111,7 @@ def run_one(run):
         raise KeyboardInterrupt
     path = run.folder / "metrics.json"
     m = json.loads(path.read_text()) if path.exists() else {}
-    if status != EXIT_OK and "diverged" not in m:
+    if not ended(m):  # it failed: run.log says why
         return None
     m["experiment"] = run.wanted
     write_json(run.folder / "metrics.json", m)
